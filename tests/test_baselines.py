@@ -1,0 +1,101 @@
+import numpy as np
+import pandas as pd
+import pytest
+from statsmodels.tsa.ar_model import AutoReg, ar_select_order
+
+from tsrnn import ARForecaster, NaiveForecaster
+
+
+@pytest.mark.parametrize("lags, trend", [(1, "c"), (3, "ct"), ([1, 7], "c"), (5, "n")])
+def test_ar_point_forecasts_equal_autoreg(y, lags, trend):
+    ours = ARForecaster(lags=lags, trend=trend).fit(y).predict(10).to_numpy()
+    theirs = AutoReg(y.to_numpy(), lags=lags, trend=trend).fit().forecast(10)
+    np.testing.assert_allclose(ours, theirs, rtol=1e-12)
+
+
+def test_ar_order_is_chosen_on_training_data_only(y):
+    train = y.iloc[:100]
+    f = ARForecaster(lags="aic", max_lags=10).fit(train)
+    assert f.lags_ == list(ar_select_order(train.to_numpy(), maxlag=10, ic="aic", trend="c").ar_lags)
+
+
+def test_ar_intervals_equal_statsmodels(y):
+    f = ARForecaster(lags=2).fit(y)
+    result = AutoReg(y.to_numpy(), lags=2, trend="c").fit()
+    expected = result.get_prediction(start=len(y), end=len(y) + 4).conf_int(alpha=0.2)
+    np.testing.assert_allclose(f.predict_interval(5, coverage=0.8).to_numpy(), expected, rtol=1e-10)
+
+
+def test_ar_update_keeps_parameters_and_forecasts_from_the_new_end(y):
+    f = ARForecaster(lags=3).fit(y.iloc[:120])
+    params = f.result_.params.copy()
+    f.update(y.iloc[120:])
+    np.testing.assert_array_equal(f.result_.params, params)
+    c, phi = params[0], params[1:]
+    history = list(y.to_numpy())
+    expected = []
+    for _ in range(4):
+        value = c + sum(phi[k] * history[-1 - k] for k in range(3))
+        expected.append(value)
+        history.append(value)
+    np.testing.assert_allclose(f.predict(4).to_numpy(), expected, rtol=1e-12)
+
+
+def test_ar_fits_one_model_per_column(y_frame):
+    f = ARForecaster(lags=2).fit(y_frame)
+    assert set(f.lags_) == set(y_frame.columns) and set(f.result_) == set(y_frame.columns)
+    for column in y_frame.columns:
+        expected = AutoReg(y_frame[column].to_numpy(), lags=2).fit().forecast(3)
+        np.testing.assert_allclose(f.predict(3)[column].to_numpy(), expected, rtol=1e-12)
+
+
+def test_ar_max_lags_shrinks_on_short_series(y):
+    f = ARForecaster(max_lags=30).fit(y.iloc[:30])
+    assert f.max_lags_ < 15
+
+
+@pytest.mark.parametrize(
+    "params, words",
+    [
+        ({"lags": "hqic"}, "lags"),
+        ({"lags": -1}, "lags"),
+        ({"lags": [0, 1]}, "lags"),
+        ({"trend": "x"}, "trend"),
+        ({"lags": 50}, "at least"),
+        ({"lags": "aic", "max_lags": 0}, "max_lags"),
+    ],
+)
+def test_ar_bad_parameters(y, params, words):
+    with pytest.raises((ValueError, TypeError), match=words):
+        ARForecaster(**params).fit(y.iloc[:60])
+
+
+def test_naive_rules(y):
+    values = y.to_numpy()
+    assert np.all(NaiveForecaster("last").fit(y).predict(3).to_numpy() == values[-1])
+    assert np.allclose(NaiveForecaster("mean").fit(y).predict(3).to_numpy(), values.mean())
+    slope = (values[-1] - values[0]) / (len(values) - 1)
+    assert np.allclose(NaiveForecaster("drift").fit(y).predict(3).to_numpy(), values[-1] + slope * np.arange(1, 4))
+    seasonal = NaiveForecaster("seasonal").fit(y).predict(10).to_numpy()
+    assert np.allclose(seasonal, np.concatenate([values[-7:], values[-7:-4]]))
+
+
+def test_naive_last_interval_grows_with_sqrt_h(y):
+    band = NaiveForecaster().fit(y).predict_interval(4)
+    width = (band["upper"] - band["lower"]).to_numpy()
+    np.testing.assert_allclose(width / width[0], np.sqrt([1, 2, 3, 4]))
+
+
+def test_naive_update_equals_fit_on_longer_history_for_last_value(y):
+    updated = NaiveForecaster().fit(y.iloc[:100]).update(y.iloc[100:]).predict(3)
+    pd.testing.assert_series_equal(updated, NaiveForecaster().fit(y).predict(3))
+
+
+def test_naive_bad_strategy(y):
+    with pytest.raises(ValueError, match="strategy"):
+        NaiveForecaster("median").fit(y)
+
+
+def test_x_is_refused_clearly(y):
+    with pytest.raises(ValueError, match="X"):
+        NaiveForecaster().fit(y, X=y.to_frame())

@@ -1,0 +1,260 @@
+"""Baseline forecasters: naive rules and statsmodels' autoregression.
+
+A neural forecaster is only worth its training time if it beats these, so they
+are implemented with the same care: textbook point forecasts and prediction
+intervals, the same contract, the same validation.
+"""
+
+from __future__ import annotations
+
+import numbers
+import warnings
+
+import numpy as np
+from scipy import stats
+from statsmodels.tsa.ar_model import AutoReg, ar_select_order
+
+from tsrnn.base import BaseForecaster, season_length_for
+
+__all__ = ["NaiveForecaster", "ARForecaster"]
+
+_NAIVE_STRATEGIES = ("last", "mean", "drift", "seasonal")
+_TREND_TERMS = {"n": 0, "c": 1, "t": 1, "ct": 2}
+
+
+def _normal_quantile(coverage: float) -> float:
+    return float(stats.norm.ppf(0.5 + coverage / 2.0))
+
+
+class NaiveForecaster(BaseForecaster):
+    """Forecasts by a simple rule on the history.
+
+    Parameters
+    ----------
+    strategy : {"last", "mean", "drift", "seasonal"}, default="last"
+        ``"last"`` repeats the last value (random walk); ``"mean"`` the mean of
+        the history; ``"drift"`` extends the line from the first to the last
+        value; ``"seasonal"`` repeats the last full season.
+    season_length : int, optional
+        Season length for ``"seasonal"``; inferred from the index frequency when
+        omitted (7 for daily, 5 for business days, 24 for hourly, 12 for monthly).
+
+    Attributes
+    ----------
+    y_ : np.ndarray of shape (n_timestamps, n_series)
+        The history seen by ``fit`` and ``update``.
+    sigma_ : np.ndarray of shape (n_series,)
+        Standard deviation of the in-sample residuals of the rule, estimated in
+        ``fit`` and kept by ``update``.
+    season_length_ : int
+        The season length used (1 unless ``strategy="seasonal"``).
+
+    Notes
+    -----
+    Intervals are the normal ones of Hyndman & Athanasopoulos, *Forecasting:
+    Principles and Practice*, section 5.5: the residual standard deviation
+    scaled by ``sqrt(h)`` (last), ``sqrt(1 + 1/T)`` (mean), ``sqrt(h (1 + h / (T - 1)))``
+    (drift) and ``sqrt(floor((h - 1) / m) + 1)`` (seasonal).
+    """
+
+    def __init__(self, strategy: str = "last", season_length: int | None = None):
+        self.strategy = strategy
+        self.season_length = season_length
+
+    def _min_length(self) -> int:
+        return 3
+
+    def _fit(self, values: np.ndarray) -> None:
+        if self.strategy not in _NAIVE_STRATEGIES:
+            raise ValueError(f"strategy must be one of {_NAIVE_STRATEGIES}, got {self.strategy!r}.")
+        m = 1
+        if self.strategy == "seasonal":
+            if self.season_length is None:
+                m = season_length_for(self.freq_)
+            elif isinstance(self.season_length, bool) or not isinstance(self.season_length, numbers.Integral):
+                raise TypeError(f"season_length must be a positive int or None, got {self.season_length!r}.")
+            elif self.season_length < 1:
+                raise ValueError(f"season_length must be a positive int, got {self.season_length}.")
+            else:
+                m = int(self.season_length)
+            if len(values) < m + 2:
+                raise ValueError(
+                    f"y has {len(values)} observations; strategy='seasonal' with season_length={m} "
+                    f"needs at least {m + 2}."
+                )
+        self.season_length_ = m
+        self.y_ = values
+        self.sigma_ = np.std(self._residuals(values), axis=0, ddof=1)
+
+    def _residuals(self, values: np.ndarray) -> np.ndarray:
+        if self.strategy == "mean":
+            return values - values.mean(axis=0)
+        if self.strategy == "drift":
+            steps = np.diff(values, axis=0)
+            return steps - steps.mean(axis=0)
+        return values[self.season_length_ :] - values[: -self.season_length_]
+
+    def _update(self, values: np.ndarray) -> None:
+        self.y_ = np.concatenate([self.y_, values])
+
+    def _predict(self, horizon: int) -> np.ndarray:
+        y, steps = self.y_, np.arange(1, horizon + 1)[:, None]
+        if self.strategy == "last":
+            return np.repeat(y[-1:], horizon, axis=0)
+        if self.strategy == "mean":
+            return np.repeat(y.mean(axis=0, keepdims=True), horizon, axis=0)
+        if self.strategy == "drift":
+            slope = (y[-1] - y[0]) / (len(y) - 1)
+            return y[-1] + steps * slope
+        m = self.season_length_
+        return y[-m:][(steps[:, 0] - 1) % m]
+
+    def _predict_interval(self, horizon: int, coverage: float) -> tuple[np.ndarray, np.ndarray]:
+        point = self._predict(horizon)
+        h, n = np.arange(1, horizon + 1, dtype=float)[:, None], len(self.y_)
+        if self.strategy == "last":
+            scale = np.sqrt(h)
+        elif self.strategy == "mean":
+            scale = np.full_like(h, np.sqrt(1.0 + 1.0 / n))
+        elif self.strategy == "drift":
+            scale = np.sqrt(h * (1.0 + h / (n - 1)))
+        else:
+            scale = np.sqrt(np.floor((h - 1) / self.season_length_) + 1.0)
+        half = _normal_quantile(coverage) * scale * self.sigma_
+        return point - half, point + half
+
+
+class ARForecaster(BaseForecaster):
+    """Autoregression AR(p), fitted by statsmodels' ``AutoReg`` (conditional least squares).
+
+    Parameters
+    ----------
+    lags : int, list of int, "aic" or "bic", default="aic"
+        The autoregressive lags: ``p`` for lags 1..p, an explicit list, or an
+        information criterion to choose the order with statsmodels'
+        ``ar_select_order`` on the training data only.
+    max_lags : int, default=30
+        The largest order the criterion considers. On a short series it is
+        lowered to the largest order every candidate model can be fitted with
+        (about half the series length); the value used is ``max_lags_``.
+    trend : {"n", "c", "t", "ct"}, default="c"
+        Deterministic terms: none, constant, time trend, or both.
+    seasonal : bool, default=False
+        Add seasonal dummies.
+    period : int, optional
+        Season length for ``seasonal=True``; inferred from the index frequency
+        when omitted.
+
+    Attributes
+    ----------
+    lags_ : list of int, or dict of column -> list of int
+        The lags used (for a DataFrame, one list per column).
+    result_ : AutoRegResults, or dict of column -> AutoRegResults
+        The fitted statsmodels results; ``update`` appends observations to
+        them without re-estimating the parameters.
+    max_lags_ : int
+        The largest order the criterion considered.
+
+    Notes
+    -----
+    Point forecasts equal ``AutoReg(y, lags, trend=...).fit().forecast(h)``;
+    intervals are statsmodels' (normal, with the forecast-error variance of
+    the fitted AR). A DataFrame fits one AR per column.
+    """
+
+    def __init__(
+        self,
+        lags: int | list[int] | str = "aic",
+        max_lags: int = 30,
+        trend: str = "c",
+        seasonal: bool = False,
+        period: int | None = None,
+    ):
+        self.lags = lags
+        self.max_lags = max_lags
+        self.trend = trend
+        self.seasonal = seasonal
+        self.period = period
+
+    def _check_params(self) -> None:
+        if self.trend not in _TREND_TERMS:
+            raise ValueError(f"trend must be one of {tuple(_TREND_TERMS)}, got {self.trend!r}.")
+        if isinstance(self.lags, str):
+            if self.lags not in ("aic", "bic"):
+                raise ValueError(f"lags must be an int, a list of ints, 'aic' or 'bic', got {self.lags!r}.")
+            if isinstance(self.max_lags, bool) or not isinstance(self.max_lags, numbers.Integral) or self.max_lags < 1:
+                raise ValueError(f"max_lags must be a positive int, got {self.max_lags!r}.")
+        elif isinstance(self.lags, numbers.Integral) and not isinstance(self.lags, bool):
+            if self.lags < 0:
+                raise ValueError(f"lags must be a non-negative int, got {self.lags}.")
+        elif isinstance(self.lags, (list, tuple)):
+            if not self.lags or not all(
+                isinstance(lag, numbers.Integral) and not isinstance(lag, bool) and lag >= 1 for lag in self.lags
+            ):
+                raise ValueError(f"lags as a list must hold positive ints, got {self.lags!r}.")
+        else:
+            raise TypeError(f"lags must be an int, a list of ints, 'aic' or 'bic', got {self.lags!r}.")
+
+    def _fit(self, values: np.ndarray) -> None:
+        self._check_params()
+        period = None
+        if self.seasonal:
+            period = season_length_for(self.freq_, "period") if self.period is None else int(self.period)
+        k_fixed = _TREND_TERMS[self.trend] + (period - 1 if period else 0)
+        n = len(values)
+        if isinstance(self.lags, str):
+            self.max_lags_ = min(int(self.max_lags), (n - k_fixed - 1) // 2)
+            if self.max_lags_ < 1:
+                raise ValueError(
+                    f"y has {n} observations; choosing the AR order needs at least {k_fixed + 3} "
+                    f"with trend={self.trend!r}" + (f" and period={period}." if period else ".")
+                )
+        else:
+            lags = list(range(1, int(self.lags) + 1)) if isinstance(self.lags, numbers.Integral) else list(self.lags)
+            needed = (max(lags) if lags else 0) + len(lags) + k_fixed + 1
+            if n < needed:
+                raise ValueError(f"y has {n} observations; AR with lags={self.lags!r} needs at least {needed}.")
+            if not lags and k_fixed == 0:
+                raise ValueError("lags=0 with trend='n' leaves no parameter to fit; use trend='c' or some lags.")
+            self.max_lags_ = max(lags) if lags else 0
+        chosen, results = [], []
+        for j in range(values.shape[1]):
+            lags_j = self._select_lags(values[:, j], period) if isinstance(self.lags, str) else lags
+            model = AutoReg(values[:, j], lags=lags_j, trend=self.trend, seasonal=self.seasonal, period=period)
+            chosen.append(list(lags_j))
+            results.append(model.fit())
+        self._results = results
+        single = values.shape[1] == 1 and self.kind_ in ("series", "array1d")
+        self.lags_ = chosen[0] if single else dict(zip(self.columns_, chosen))
+        self.result_ = results[0] if single else dict(zip(self.columns_, results))
+
+    def _select_lags(self, y: np.ndarray, period: int | None) -> list[int]:
+        with warnings.catch_warnings():
+            # A constant or near-collinear window makes statsmodels warn; the choice is still valid.
+            warnings.simplefilter("ignore")
+            selection = ar_select_order(
+                y, maxlag=self.max_lags_, ic=self.lags, trend=self.trend, seasonal=self.seasonal, period=period
+            )
+        lags = list(selection.ar_lags or [])
+        if not lags and self.trend == "n":
+            lags = [1]
+        return lags
+
+    def _update(self, values: np.ndarray) -> None:
+        self._results = [r.append(values[:, j], refit=False) for j, r in enumerate(self._results)]
+        self.result_ = (
+            self._results[0] if not isinstance(self.result_, dict) else dict(zip(self.columns_, self._results))
+        )
+
+    def _predict(self, horizon: int) -> np.ndarray:
+        return np.column_stack([np.asarray(r.forecast(horizon)) for r in self._results])
+
+    def _predict_interval(self, horizon: int, coverage: float) -> tuple[np.ndarray, np.ndarray]:
+        bounds = []
+        for result in self._results:
+            n = result.model.endog.shape[0]
+            prediction = result.get_prediction(start=n, end=n + horizon - 1)
+            bounds.append(np.asarray(prediction.conf_int(alpha=1.0 - coverage)))
+        lower = np.column_stack([b[:, 0] for b in bounds])
+        upper = np.column_stack([b[:, 1] for b in bounds])
+        return lower, upper
