@@ -1,8 +1,22 @@
 """tsrnn: recurrent neural forecasters beside honest baselines, with leak-free backtests."""
 
 from tsrnn.base import BaseForecaster
-from tsrnn.baselines import ARForecaster, NaiveForecaster
+from tsrnn.baselines import ARForecaster, NaiveForecaster, RegressionForecaster
+from tsrnn.neural import GRUForecaster, LSTMForecaster, RecurrentForecaster, RNNForecaster
+from tsrnn.windowing import SlidingWindowTransformer, make_windows
 
 __version__ = "0.1.0"
 
-__all__ = ["BaseForecaster", "NaiveForecaster", "ARForecaster", "__version__"]
+__all__ = [
+    "BaseForecaster",
+    "NaiveForecaster",
+    "ARForecaster",
+    "RegressionForecaster",
+    "RecurrentForecaster",
+    "RNNForecaster",
+    "LSTMForecaster",
+    "GRUForecaster",
+    "SlidingWindowTransformer",
+    "make_windows",
+    "__version__",
+]

@@ -24,6 +24,7 @@ __all__ = [
     "check_coverage",
     "future_index",
     "season_length_for",
+    "conformal_halfwidth",
 ]
 
 # Seasonal period implied by a frequency: the cycle users of that frequency mean.
@@ -232,6 +233,44 @@ def season_length_for(freq: Any, name: str = "season_length") -> int:
         if code in _SEASON_BY_FREQ and getattr(freq, "n", 1) == 1:
             return _SEASON_BY_FREQ[code]
     raise ValueError(f"cannot infer {name} from the index frequency {freq!r}; pass {name} as an int.")
+
+
+def conformal_halfwidth(errors: np.ndarray, coverage: float, min_count: int = 5) -> np.ndarray:
+    """Split-conformal half-widths per horizon step from held-out absolute errors.
+
+    Parameters
+    ----------
+    errors : np.ndarray of shape (n_origins, horizon)
+        Absolute forecast errors on calibration data; NaN where a step had no
+        observation to compare with.
+    coverage : float
+        Nominal coverage in (0, 1).
+    min_count : int, default=5
+        Steps with fewer errors than this (or than step 1 has, if fewer) are
+        not calibrated directly: they grow from the last calibrated step as
+        ``sqrt(step)``.
+
+    Returns
+    -------
+    np.ndarray of shape (horizon,)
+        The ``ceil((n + 1) * coverage) / n`` empirical quantile of each step's
+        errors (the largest error when that level exceeds 1).
+    """
+    counts = np.sum(~np.isnan(errors), axis=0)
+    if counts[0] == 0:
+        raise ValueError("no calibration errors are available to build prediction intervals.")
+    threshold = min(min_count, int(counts[0]))
+    half = np.empty(errors.shape[1])
+    last = 0
+    for k in range(errors.shape[1]):
+        if counts[k] >= threshold:
+            e = errors[:, k][~np.isnan(errors[:, k])]
+            level = min(1.0, np.ceil((len(e) + 1) * coverage) / len(e))
+            half[k] = np.quantile(e, level, method="higher")
+            last = k
+        else:
+            half[k] = half[last] * np.sqrt((k + 1) / (last + 1))
+    return half
 
 
 class BaseForecaster(BaseEstimator):

@@ -12,14 +12,17 @@ import warnings
 
 import numpy as np
 from scipy import stats
+from sklearn.base import clone, is_regressor
 from statsmodels.tsa.ar_model import AutoReg, ar_select_order
 
 from tsrnn.base import BaseForecaster, season_length_for
+from tsrnn.windowing import WindowForecaster, make_windows, recursive_forecast
 
-__all__ = ["NaiveForecaster", "ARForecaster"]
+__all__ = ["NaiveForecaster", "ARForecaster", "RegressionForecaster"]
 
 _NAIVE_STRATEGIES = ("last", "mean", "drift", "seasonal")
 _TREND_TERMS = {"n": 0, "c": 1, "t": 1, "ct": 2}
+_MIN_ORIGINS = 10
 
 
 def _normal_quantile(coverage: float) -> float:
@@ -258,3 +261,97 @@ class ARForecaster(BaseForecaster):
         lower = np.column_stack([b[:, 0] for b in bounds])
         upper = np.column_stack([b[:, 1] for b in bounds])
         return lower, upper
+
+
+class RegressionForecaster(WindowForecaster):
+    """Any scikit-learn regressor on lag windows, as a forecaster.
+
+    Parameters
+    ----------
+    estimator : scikit-learn regressor
+        Cloned and fitted on windows of ``window`` lags (oldest first) of every
+        series of ``y`` pooled together (one global model for a DataFrame).
+    window : int, default=30
+        Number of lags the regressor reads.
+    strategy : {"recursive", "direct"}, default="recursive"
+        ``"recursive"``: one regressor for the next step, fed its own forecasts.
+        ``"direct"``: one regressor per step ``1 .. horizon``. Beyond
+        ``horizon`` both continue recursively.
+    horizon : int, default=1
+        Steps with a dedicated regressor under ``strategy="direct"``.
+    calibration_fraction : float, default=0.2
+        The most recent fraction of the training windows whose (in-sample)
+        multi-step errors calibrate the prediction intervals.
+
+    Attributes
+    ----------
+    estimators_ : list of fitted regressors
+        One (recursive) or ``horizon`` (direct) fitted clones of ``estimator``.
+    y_ : np.ndarray of shape (n_timestamps, n_series)
+        The history seen by ``fit`` and ``update``.
+
+    Notes
+    -----
+    Intervals are conformal, but on errors from the training data itself: the
+    regressor has seen those windows, so for flexible regressors (e.g. forests)
+    the intervals are too narrow. Linear models on long series are barely affected.
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import Ridge
+    >>> RegressionForecaster(Ridge(), window=30)
+    RegressionForecaster(estimator=Ridge())
+    """
+
+    def __init__(
+        self,
+        estimator: Any,
+        window: int = 30,
+        strategy: str = "recursive",
+        horizon: int = 1,
+        calibration_fraction: float = 0.2,
+    ):
+        self.estimator = estimator
+        self.window = window
+        self.strategy = strategy
+        self.horizon = horizon
+        self.calibration_fraction = calibration_fraction
+
+    def _outputs(self) -> int:
+        return self.horizon if self.strategy == "direct" else 1
+
+    def _min_length(self) -> int:
+        for name in ("window", "horizon"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+                raise ValueError(f"{name} must be a positive int, got {value!r}.")
+        if self.strategy not in ("recursive", "direct"):
+            raise ValueError(f"strategy must be 'recursive' or 'direct', got {self.strategy!r}.")
+        return self.window + self._outputs() + 1
+
+    def _fit(self, values: np.ndarray) -> None:
+        if not is_regressor(self.estimator) and not hasattr(self.estimator, "predict"):
+            raise TypeError(f"estimator must be a scikit-learn regressor, got {self.estimator!r}.")
+        if not 0.0 < self.calibration_fraction < 1.0:
+            raise ValueError(f"calibration_fraction must be in (0, 1), got {self.calibration_fraction!r}.")
+        inputs, targets = make_windows(values, self.window, self._outputs())
+        # (n_windows, window, n_series) -> one row per (series, window).
+        X = inputs.transpose(2, 0, 1).reshape(-1, self.window)
+        Y = targets.transpose(2, 0, 1).reshape(-1, self._outputs())
+        self.estimators_ = [clone(self.estimator).fit(X, Y[:, k]) for k in range(self._outputs())]
+        self.y_ = values
+        self.n_fit_ = len(values)
+        self._n_windows = len(inputs)
+        self._calibration = None
+
+    def _step(self, contexts: np.ndarray) -> np.ndarray:
+        return np.column_stack([np.asarray(e.predict(contexts), dtype=float) for e in self.estimators_])
+
+    def _forecast_levels(self, histories: list[np.ndarray], series: np.ndarray, horizon: int) -> np.ndarray:
+        contexts = np.stack([h[-self.window :] for h in histories])
+        return recursive_forecast(self._step, contexts, horizon)
+
+    def _calibration_origins(self) -> np.ndarray:
+        n_origins = max(_MIN_ORIGINS, int(round(self.calibration_fraction * self._n_windows)))
+        n_origins = min(n_origins, self._n_windows)
+        return np.arange(self._n_windows - n_origins, self._n_windows) + self.window - 1

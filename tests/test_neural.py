@@ -1,0 +1,147 @@
+import copy
+
+import joblib
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+from sklearn.linear_model import Ridge
+
+from tsrnn import GRUForecaster, LSTMForecaster, RecurrentForecaster, RegressionForecaster, RNNForecaster
+from tsrnn.testing import check_forecaster
+
+FAST = {"window": 14, "hidden_size": 8, "epochs": 3, "batch_size": 32}
+
+
+@pytest.mark.parametrize(
+    "forecaster",
+    [
+        RNNForecaster(**FAST),
+        LSTMForecaster(horizon=3, **FAST),
+        GRUForecaster(horizon=3, **FAST),
+        RNNForecaster(strategy="recursive", **FAST),
+        LSTMForecaster(strategy="recursive", difference=True, **FAST),
+        GRUForecaster(strategy="recursive", horizon=2, residual=True, **FAST),
+        RecurrentForecaster(cell="gru", num_layers=2, dropout=0.1, loss="huber", **FAST),
+        RegressionForecaster(Ridge(), window=14),
+        RegressionForecaster(Ridge(), window=14, strategy="direct", horizon=4),
+    ],
+    ids=repr,
+)
+def test_forecasters_keep_the_contract(forecaster):
+    check_forecaster(forecaster)
+
+
+def test_rnn_is_the_textbook_recurrence(y):
+    f = RNNForecaster(window=10, hidden_size=6, epochs=2, scaler=None, random_state=0).fit(y)
+    rnn = f.network_.rnn
+    W, U = rnn.weight_ih_l0.detach().numpy(), rnn.weight_hh_l0.detach().numpy()
+    b = (rnn.bias_ih_l0 + rnn.bias_hh_l0).detach().numpy()
+    head_w, head_b = f.network_.head.weight.detach().numpy(), f.network_.head.bias.detach().numpy()
+    h = np.zeros(6)
+    for x_t in y.to_numpy()[-10:].astype(np.float32):
+        h = np.tanh(W @ np.array([x_t]) + U @ h + b)
+    expected = head_w @ h + head_b
+    np.testing.assert_allclose(f.predict(1).to_numpy(), expected, rtol=1e-4)
+
+
+def test_update_forecasts_from_the_new_end_with_the_same_network(y):
+    f = LSTMForecaster(random_state=0, **FAST).fit(y.iloc[:120])
+    state = copy.deepcopy(f.network_.state_dict())
+    f.update(y.iloc[120:])
+    for key, value in f.network_.state_dict().items():
+        assert torch.equal(value, state[key])
+    z = (y.to_numpy()[-14:] - f.scale_mean_[0]) / f.scale_std_[0]
+    with torch.no_grad():
+        out = f.network_(torch.tensor(z, dtype=torch.float32).view(1, -1, 1)).numpy()[0, 0]
+    assert f.predict(1).iloc[0] == pytest.approx(out * f.scale_std_[0] + f.scale_mean_[0], rel=1e-6)
+
+
+def test_direct_forecasts_beyond_the_trained_horizon_continue_recursively(y):
+    f = GRUForecaster(horizon=3, random_state=0, **FAST).fit(y)
+    long, short = f.predict(8).to_numpy(), f.predict(3).to_numpy()
+    np.testing.assert_array_equal(long[:3], short)
+    assert np.all(np.isfinite(long))
+
+
+def test_scaler_and_validation_use_training_data_only(y):
+    f = LSTMForecaster(random_state=0, validation_fraction=0.2, **FAST).fit(y.iloc[:100])
+    assert f.scale_mean_[0] == pytest.approx(y.iloc[:100].mean())
+    assert f.scale_std_[0] == pytest.approx(y.iloc[:100].std(ddof=0))
+    # The validation loss is the loss on the most recent windows, not a random subset.
+    z = (y.to_numpy()[:100] - f.scale_mean_[0]) / f.scale_std_[0]
+    n_windows = 100 - 14 - 1 + 1
+    n_val = round(0.2 * n_windows)
+    x = np.stack([z[i : i + 14] for i in range(n_windows - n_val, n_windows)])
+    with torch.no_grad():
+        pred = f.network_(torch.tensor(x, dtype=torch.float32).unsqueeze(-1)).numpy()[:, 0]
+    expected = np.mean((pred - z[14:][n_windows - n_val : n_windows]) ** 2)
+    assert f.history_["val_loss"].iloc[f.best_epoch_ - 1] == pytest.approx(expected, rel=1e-4)
+
+
+def test_early_stopping_restores_the_best_epoch(y):
+    f = GRUForecaster(window=14, hidden_size=8, epochs=60, patience=3, learning_rate=0.05, random_state=0).fit(y)
+    history = f.history_
+    assert f.n_epochs_ == len(history) and f.best_epoch_ == int(history["val_loss"].idxmin())
+    if f.n_epochs_ < 60:
+        assert f.n_epochs_ - f.best_epoch_ == 3
+
+
+def test_warm_start_continues_from_current_weights(y):
+    f = LSTMForecaster(window=14, hidden_size=8, epochs=2, random_state=0, warm_start=True).fit(y.iloc[:120])
+    before = {k: v.clone() for k, v in f.network_.state_dict().items()}
+    f.set_params(learning_rate=1e-12, random_state=1).fit(y.iloc[:130])
+    for key, value in f.network_.state_dict().items():
+        torch.testing.assert_close(value, before[key], rtol=1e-6, atol=1e-6)
+    cold = LSTMForecaster(window=14, hidden_size=8, epochs=2, random_state=1, learning_rate=1e-12).fit(y.iloc[:130])
+    assert not torch.allclose(cold.network_.head.weight, before["head.weight"])
+
+
+def test_global_model_scales_each_series(y_frame):
+    f = GRUForecaster(random_state=0, **FAST).fit(y_frame)
+    np.testing.assert_allclose(f.scale_mean_, y_frame.mean().to_numpy())
+    forecast = f.predict(4)
+    assert list(forecast.columns) == list(y_frame.columns)
+    assert abs(forecast["y1"].mean() - forecast["y0"].mean()) > 5  # each series forecast on its own level
+
+
+def test_joblib_round_trip_and_cpu_network(y, tmp_path):
+    f = LSTMForecaster(random_state=0, device="auto", **FAST).fit(y)
+    assert next(f.network_.parameters()).device.type == "cpu"
+    joblib.dump(f, tmp_path / "model.joblib")
+    restored = joblib.load(tmp_path / "model.joblib")
+    pd.testing.assert_series_equal(restored.predict(5), f.predict(5))
+
+
+def test_verbose_shows_epoch_progress(y, capsys):
+    LSTMForecaster(verbose=1, random_state=0, **FAST).fit(y)
+    assert "epoch" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "params, words",
+    [
+        ({"window": 0}, "window"),
+        ({"horizon": 2.5}, "horizon"),
+        ({"cell": "transformer"}, "cell"),
+        ({"loss": "mape"}, "loss"),
+        ({"strategy": "both"}, "strategy"),
+        ({"dropout": 1.5}, "dropout"),
+        ({"validation_fraction": 1.0}, "validation_fraction"),
+        ({"device": "tpu9"}, "device"),
+    ],
+)
+def test_bad_parameters_are_named(y, params, words):
+    with pytest.raises((ValueError, TypeError), match=words):
+        RecurrentForecaster(**{**FAST, **params}).fit(y)
+
+
+def test_too_short_series_states_the_minimum(y):
+    with pytest.raises(ValueError, match="at least 17"):
+        LSTMForecaster(window=14, horizon=2).fit(y.iloc[:12])
+
+
+def test_intervals_need_validation_windows(y):
+    f = LSTMForecaster(validation_fraction=0.0, **FAST).fit(y)
+    with pytest.raises(ValueError, match="validation_fraction"):
+        f.predict_interval(3)

@@ -1,0 +1,438 @@
+"""Recurrent neural forecasters: RNN, LSTM and GRU on the forecasting contract.
+
+One ``RecurrentForecaster`` holds the logic; ``RNNForecaster``,
+``LSTMForecaster`` and ``GRUForecaster`` only fix its ``cell``. A DataFrame
+trains one global network across its columns (shared weights, per-series
+scaling). Scaling, differencing and early stopping see the training data only.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import torch
+from torch import nn
+
+from tsrnn.windowing import WindowForecaster, recursive_forecast
+
+__all__ = ["RecurrentForecaster", "RNNForecaster", "LSTMForecaster", "GRUForecaster", "RecurrentNetwork"]
+
+_CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+_LOSSES = {"mse": nn.MSELoss, "mae": nn.L1Loss, "huber": nn.HuberLoss}
+_STRATEGIES = ("direct", "recursive")
+_SCALERS = ("standard", None)
+
+
+class RecurrentNetwork(nn.Module):
+    """A recurrent layer stack read at its last step, then a linear head.
+
+    Parameters
+    ----------
+    cell : {"rnn", "lstm", "gru"}
+        The recurrent cell (``torch.nn.RNN`` with tanh, ``LSTM`` or ``GRU``).
+    input_size : int
+        Features per time step.
+    hidden_size : int
+        Units per recurrent layer.
+    num_layers : int
+        Stacked recurrent layers.
+    dropout : float
+        Dropout between recurrent layers and before the head.
+    output_size : int
+        Values emitted per window (the trained horizon, or 1).
+    residual : bool
+        Add the last input value to every output, so the network learns the
+        change from the last observation and an untrained one forecasts it.
+
+    Shapes
+    ------
+    Input ``(batch, window, input_size)``, output ``(batch, output_size)``.
+    """
+
+    def __init__(
+        self,
+        cell: str,
+        input_size: int,
+        hidden_size: int,
+        num_layers: int,
+        dropout: float,
+        output_size: int,
+        residual: bool = False,
+    ):
+        super().__init__()
+        self.rnn = _CELLS[cell](
+            input_size, hidden_size, num_layers=num_layers, batch_first=True, dropout=dropout if num_layers > 1 else 0.0
+        )
+        self.dropout = nn.Dropout(dropout)
+        self.head = nn.Linear(hidden_size, output_size)
+        self.residual = residual
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        out, _ = self.rnn(x)
+        y = self.head(self.dropout(out[:, -1]))
+        if self.residual:
+            y = y + x[:, -1, :1]
+        return y
+
+
+def _resolve_device(device: Any) -> torch.device:
+    if device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        return torch.device(device)
+    except (RuntimeError, TypeError):
+        raise ValueError(f"device must be 'auto', 'cpu', 'cuda' or a torch.device, got {device!r}.") from None
+
+
+class RecurrentForecaster(WindowForecaster):
+    """Recurrent neural network forecaster (RNN, LSTM or GRU) trained on sliding windows.
+
+    Parameters
+    ----------
+    cell : {"rnn", "lstm", "gru"}, default="lstm"
+        The recurrent cell.
+    window : int, default=30
+        Number of past observations the network reads for one forecast.
+    horizon : int, default=1
+        The trained horizon: steps one forward pass emits with ``strategy="direct"``.
+    strategy : {"direct", "recursive"}, default="direct"
+        ``"direct"`` (many-to-many): one pass emits all ``horizon`` steps.
+        ``"recursive"`` (many-to-one): a one-step network fed its own forecasts.
+        Either way, ``predict(h)`` with ``h`` beyond the trained horizon
+        continues recursively from the network's own outputs.
+    hidden_size : int, default=64
+        Units per recurrent layer.
+    num_layers : int, default=1
+        Stacked recurrent layers.
+    dropout : float, default=0.0
+        Dropout between layers and before the output layer.
+    epochs : int, default=100
+        Maximum passes over the training windows.
+    batch_size : int, default=64
+        Windows per gradient step.
+    learning_rate : float, default=1e-3
+        Adam's learning rate.
+    loss : {"mse", "mae", "huber"}, default="mse"
+        Training loss on the scaled targets.
+    gradient_clip : float or None, default=1.0
+        Clip the gradient norm to this value; None disables clipping.
+    validation_fraction : float, default=0.1
+        The most recent fraction of the training windows, held out for early
+        stopping and interval calibration (never a random split).
+    patience : int or None, default=10
+        Stop after this many epochs without a better validation loss and
+        restore the best weights; None trains all ``epochs``.
+    scaler : {"standard", None}, default="standard"
+        Standardise each series with the mean and standard deviation of its
+        training data (after differencing).
+    difference : bool, default=False
+        Model first differences, then add them back to the last observation.
+    residual : bool, default=False
+        Forecast the change relative to the last input value (a skip
+        connection), so a weak network falls back towards the last value.
+    random_state : int or None, default=None
+        Seed of weight initialisation, shuffling and dropout; the same seed
+        gives the same forecasts on CPU.
+    device : str or torch.device, default="auto"
+        Where to train: ``"auto"`` picks CUDA when available, else the CPU.
+        The fitted network is moved to the CPU.
+    warm_start : bool, default=False
+        A new ``fit`` continues from the current weights instead of new ones.
+    verbose : int, default=0
+        1 shows a progress bar of epochs with the training and validation loss.
+
+    Attributes
+    ----------
+    network_ : RecurrentNetwork
+        The trained network, on the CPU.
+    history_ : pd.DataFrame
+        Training and validation loss per epoch (``train_loss``, ``val_loss``).
+    best_epoch_ : int
+        The epoch whose weights were kept (1-based).
+    n_epochs_ : int
+        Epochs actually run.
+    scale_mean_, scale_std_ : np.ndarray of shape (n_series,)
+        Scaler statistics of each series, from the training data.
+    y_ : np.ndarray of shape (n_timestamps, n_series)
+        The history seen by ``fit`` and ``update``.
+    n_fit_ : int
+        Length of the history seen by ``fit``.
+
+    Notes
+    -----
+    Prediction intervals are split-conformal: the absolute errors of the
+    forecasts made from every validation window, per horizon step (in the
+    original units), give the interval half-width as their
+    ``ceil((n + 1) * coverage) / n`` quantile. They need
+    ``validation_fraction > 0``. Steps for which fewer than 5 validation errors
+    exist grow from the last calibrated step as ``sqrt(step)``.
+    """
+
+    def __init__(
+        self,
+        cell: str = "lstm",
+        window: int = 30,
+        horizon: int = 1,
+        strategy: str = "direct",
+        hidden_size: int = 64,
+        num_layers: int = 1,
+        dropout: float = 0.0,
+        epochs: int = 100,
+        batch_size: int = 64,
+        learning_rate: float = 1e-3,
+        loss: str = "mse",
+        gradient_clip: float | None = 1.0,
+        validation_fraction: float = 0.1,
+        patience: int | None = 10,
+        scaler: str | None = "standard",
+        difference: bool = False,
+        residual: bool = False,
+        random_state: int | None = None,
+        device: Any = "auto",
+        warm_start: bool = False,
+        verbose: int = 0,
+    ):
+        self.cell = cell
+        self.window = window
+        self.horizon = horizon
+        self.strategy = strategy
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.dropout = dropout
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.gradient_clip = gradient_clip
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.scaler = scaler
+        self.difference = difference
+        self.residual = residual
+        self.random_state = random_state
+        self.device = device
+        self.warm_start = warm_start
+        self.verbose = verbose
+
+    # -- validation -------------------------------------------------------
+    def _check_params(self) -> None:
+        for name in ("window", "horizon", "hidden_size", "num_layers", "epochs", "batch_size"):
+            value = getattr(self, name)
+            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
+                raise ValueError(f"{name} must be a positive int, got {value!r}.")
+        choices = {"cell": tuple(_CELLS), "loss": tuple(_LOSSES), "strategy": _STRATEGIES, "scaler": _SCALERS}
+        for name, allowed in choices.items():
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"{name} must be one of {allowed}, got {getattr(self, name)!r}.")
+        if not 0.0 <= self.dropout < 1.0:
+            raise ValueError(f"dropout must be in [0, 1), got {self.dropout!r}.")
+        if not 0.0 <= self.validation_fraction < 1.0:
+            raise ValueError(f"validation_fraction must be in [0, 1), got {self.validation_fraction!r}.")
+        if not (isinstance(self.learning_rate, numbers.Real) and self.learning_rate > 0):
+            raise ValueError(f"learning_rate must be a positive float, got {self.learning_rate!r}.")
+        if self.gradient_clip is not None and not self.gradient_clip > 0:
+            raise ValueError(f"gradient_clip must be positive or None, got {self.gradient_clip!r}.")
+        if self.patience is not None and (
+            isinstance(self.patience, bool) or not isinstance(self.patience, int) or self.patience < 1
+        ):
+            raise ValueError(f"patience must be a positive int or None, got {self.patience!r}.")
+        if self.random_state is not None and not isinstance(self.random_state, numbers.Integral):
+            raise ValueError(f"random_state must be an int or None, got {self.random_state!r}.")
+
+    @property
+    def _output_size(self) -> int:
+        return self.horizon if self.strategy == "direct" else 1
+
+    def _min_length(self) -> int:
+        self._check_params()
+        n_windows = 2 if self.validation_fraction > 0 else 1
+        return self.window + self._output_size + n_windows - 1 + int(bool(self.difference))
+
+    # -- fit ----------------------------------------------------------------
+    def _fit(self, values: np.ndarray) -> None:
+        self._check_params()
+        self.device_ = _resolve_device(self.device)
+        seed = int(self.random_state) if self.random_state is not None else int(np.random.randint(0, 2**31 - 1))
+        self.y_ = values
+        self.n_fit_ = len(values)
+        model_values = np.diff(values, axis=0) if self.difference else values
+        if self.scaler == "standard":
+            self.scale_mean_ = model_values.mean(axis=0)
+            std = model_values.std(axis=0)
+            self.scale_std_ = np.where(std > 0, std, 1.0)
+        else:
+            self.scale_mean_ = np.zeros(values.shape[1])
+            self.scale_std_ = np.ones(values.shape[1])
+        z = (model_values - self.scale_mean_) / self.scale_std_
+        n_windows = len(z) - self.window - self._output_size + 1
+        n_val = max(1, int(round(self.validation_fraction * n_windows))) if self.validation_fraction > 0 else 0
+        self._n_val = min(n_val, n_windows - 1)
+        with torch.random.fork_rng(devices=[]):
+            torch.manual_seed(seed)
+            network = self._initial_network()
+            self._train(network, z, n_windows, seed)
+        self._calibration = None
+
+    def _initial_network(self) -> RecurrentNetwork:
+        fresh = RecurrentNetwork(
+            self.cell, 1, self.hidden_size, self.num_layers, self.dropout, self._output_size, self.residual
+        )
+        previous = getattr(self, "network_", None)
+        if self.warm_start and previous is not None:
+            try:
+                fresh.load_state_dict(previous.state_dict())
+            except RuntimeError:
+                # The architecture changed since the last fit: nothing to continue from.
+                pass
+        return fresh
+
+    def _train(self, network: RecurrentNetwork, z: np.ndarray, n_windows: int, seed: int) -> None:
+        device = self.device_
+        n_series, span = z.shape[1], len(z)
+        # Series laid end to end: window starts never cross a boundary, so one unfold
+        # gives every window of every series as a view, gathered per batch.
+        flat = torch.as_tensor(np.ascontiguousarray(z.T).reshape(-1), dtype=torch.float32, device=device)
+        inputs = flat.unfold(0, self.window, 1)
+        targets = flat[self.window :].unfold(0, self._output_size, 1)
+        starts = torch.arange(n_windows, device=device)
+        offsets = torch.arange(n_series, device=device) * span
+        n_train = n_windows - self._n_val
+        train_starts = (offsets[:, None] + starts[None, :n_train]).reshape(-1)
+        val_starts = (offsets[:, None] + starts[None, n_train:]).reshape(-1)
+
+        network.to(device)
+        optimizer = torch.optim.Adam(network.parameters(), lr=self.learning_rate)
+        criterion = _LOSSES[self.loss]()
+        generator = torch.Generator(device="cpu").manual_seed(seed)
+        params = [p for p in network.parameters()]
+        best_loss, best_state, best_epoch, waited = math.inf, None, 0, 0
+        rows = []
+        epochs = range(1, self.epochs + 1)
+        bar = None
+        if self.verbose:
+            from tqdm.auto import tqdm
+
+            bar = tqdm(epochs, desc=f"{self.cell.upper()} fit", unit="epoch", leave=False)
+            epochs = bar
+        n = len(train_starts)
+        for epoch in epochs:
+            network.train()
+            order = train_starts[torch.randperm(n, generator=generator).to(device)]
+            total = torch.zeros((), device=device)
+            for begin in range(0, n, self.batch_size):
+                batch = order[begin : begin + self.batch_size]
+                x = inputs[batch].unsqueeze(-1)
+                y = targets[batch]
+                optimizer.zero_grad(set_to_none=True)
+                loss = criterion(network(x), y)
+                loss.backward()
+                if self.gradient_clip is not None:
+                    nn.utils.clip_grad_norm_(params, self.gradient_clip, foreach=True)
+                optimizer.step()
+                total += loss.detach() * len(batch)
+            train_loss = float(total) / n
+            val_loss = math.nan
+            if len(val_starts):
+                network.eval()
+                with torch.no_grad():
+                    val_loss = float(criterion(network(inputs[val_starts].unsqueeze(-1)), targets[val_starts]))
+            rows.append((train_loss, val_loss))
+            if bar is not None:
+                bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}")
+            monitored = val_loss if len(val_starts) else train_loss
+            if monitored < best_loss:
+                best_loss, best_epoch, waited = monitored, epoch, 0
+                best_state = {k: v.detach().clone() for k, v in network.state_dict().items()}
+            else:
+                waited += 1
+                if self.patience is not None and waited >= self.patience:
+                    break
+        if bar is not None:
+            bar.close()
+        if best_state is not None:
+            network.load_state_dict(best_state)
+        network.to("cpu").eval()
+        self.network_ = network
+        self.best_epoch_ = best_epoch
+        self.n_epochs_ = len(rows)
+        self.history_ = pd.DataFrame(
+            rows, columns=["train_loss", "val_loss"], index=pd.RangeIndex(1, len(rows) + 1, name="epoch")
+        )
+
+    # -- forecasting ----------------------------------------------------------
+    def _network_step(self, contexts: np.ndarray) -> np.ndarray:
+        with torch.no_grad():
+            x = torch.as_tensor(contexts, dtype=torch.float32).unsqueeze(-1)
+            return self.network_(x).numpy().astype(np.float64)
+
+    def _forecast_levels(self, histories: list[np.ndarray], series: np.ndarray, horizon: int) -> np.ndarray:
+        """Forecast ``horizon`` levels after each history (one per origin) of the given series.
+
+        ``histories[i]`` is the level history (at least ``window`` (+1) points) of
+        series ``series[i]``; returns (n_origins, horizon).
+        """
+        mean, std = self.scale_mean_[series][:, None], self.scale_std_[series][:, None]
+        need = self.window + int(bool(self.difference))
+        tails = np.stack([h[-need:] for h in histories])
+        model_values = np.diff(tails, axis=1) if self.difference else tails
+        z = recursive_forecast(self._network_step, (model_values - mean) / std, horizon)
+        out = z * std + mean
+        if self.difference:
+            out = tails[:, -1:] + np.cumsum(out, axis=1)
+        return out
+
+    def _calibration_origins(self) -> np.ndarray:
+        if self._n_val == 0:
+            raise ValueError("prediction intervals need validation_fraction > 0 to calibrate on held-out windows.")
+        offset = int(bool(self.difference))
+        n_windows = self.n_fit_ - offset - self.window - self._output_size + 1
+        # The last input of validation window i sits at level position i + window - 1 (+1 if differenced).
+        return np.arange(n_windows - self._n_val, n_windows) + self.window + offset - 1
+
+
+def _same_arguments(arguments: dict) -> dict:
+    """The constructor arguments of a variant, to pass on unchanged."""
+    return {k: v for k, v in arguments.items() if k not in ("self", "__class__")}
+
+
+class RNNForecaster(RecurrentForecaster):
+    """Elman RNN forecaster (``torch.nn.RNN``, tanh): ``h_t = tanh(W x_t + U h_{t-1} + b)``.
+
+    Parameters and attributes are those of :class:`RecurrentForecaster`, with ``cell="rnn"``.
+    """
+
+    def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
+                 epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
+                 validation_fraction=0.1, patience=10, scaler="standard", difference=False, residual=False,
+                 random_state=None, device="auto", warm_start=False, verbose=0):  # fmt: skip
+        super().__init__(cell="rnn", **_same_arguments(locals()))
+
+
+class LSTMForecaster(RecurrentForecaster):
+    """Long short-term memory forecaster (``torch.nn.LSTM``).
+
+    Parameters and attributes are those of :class:`RecurrentForecaster`, with ``cell="lstm"``.
+    """
+
+    def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
+                 epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
+                 validation_fraction=0.1, patience=10, scaler="standard", difference=False, residual=False,
+                 random_state=None, device="auto", warm_start=False, verbose=0):  # fmt: skip
+        super().__init__(cell="lstm", **_same_arguments(locals()))
+
+
+class GRUForecaster(RecurrentForecaster):
+    """Gated recurrent unit forecaster (``torch.nn.GRU``).
+
+    Parameters and attributes are those of :class:`RecurrentForecaster`, with ``cell="gru"``.
+    """
+
+    def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
+                 epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
+                 validation_fraction=0.1, patience=10, scaler="standard", difference=False, residual=False,
+                 random_state=None, device="auto", warm_start=False, verbose=0):  # fmt: skip
+        super().__init__(cell="gru", **_same_arguments(locals()))
