@@ -256,7 +256,11 @@ class RecurrentForecaster(WindowForecaster):
     def _fit(self, values: np.ndarray) -> None:
         self._check_params()
         self.device_ = _resolve_device(self.device)
-        seed = int(self.random_state) if self.random_state is not None else int(np.random.randint(0, 2**31 - 1))
+        seed = (
+            int(self.random_state)
+            if self.random_state is not None
+            else int(np.random.default_rng().integers(2**31 - 1))
+        )
         self.y_ = values
         self.n_fit_ = len(values)
         model_values = np.diff(values, axis=0) if self.difference else values
