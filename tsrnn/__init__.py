@@ -1,5 +1,6 @@
 """tsrnn: recurrent neural forecasters beside honest baselines, with leak-free backtests."""
 
+from tsrnn.backtest import BacktestResult, WalkForward, backtest
 from tsrnn.base import BaseForecaster
 from tsrnn.baselines import ARForecaster, NaiveForecaster, RegressionForecaster
 from tsrnn.neural import GRUForecaster, LSTMForecaster, RecurrentForecaster, RNNForecaster
@@ -18,5 +19,8 @@ __all__ = [
     "GRUForecaster",
     "SlidingWindowTransformer",
     "make_windows",
+    "WalkForward",
+    "backtest",
+    "BacktestResult",
     "__version__",
 ]

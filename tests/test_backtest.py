@@ -1,0 +1,192 @@
+import os
+import signal
+import threading
+import time
+
+import matplotlib
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import Ridge
+from sklearn.model_selection import cross_val_score
+
+from tsrnn import (
+    ARForecaster,
+    GRUForecaster,
+    LSTMForecaster,
+    NaiveForecaster,
+    RegressionForecaster,
+    RNNForecaster,
+    WalkForward,
+    backtest,
+)
+from tsrnn.testing import synthetic_series
+
+matplotlib.use("Agg")
+
+TINY = {"window": 14, "hidden_size": 8, "epochs": 3, "batch_size": 32, "random_state": 0}
+FORECASTERS = [
+    NaiveForecaster(),
+    ARForecaster(lags="aic", max_lags=10),
+    RegressionForecaster(Ridge(), window=14),
+    RNNForecaster(**TINY),
+    LSTMForecaster(horizon=5, **TINY),
+    GRUForecaster(strategy="recursive", difference=True, **TINY),
+]
+POLICIES = [
+    {"refit": True},
+    {"refit": False},
+    {"refit": 2},
+    {"refit": True, "warm_start": True},
+]
+
+
+def test_walk_forward_positions():
+    cv = WalkForward(horizon=3, step=2, initial=5)
+    folds = list(cv.split(np.zeros(12)))
+    assert [list(test) for _, test in folds] == [[5, 6, 7], [7, 8, 9], [9, 10, 11]]
+    assert all(train[-1] + 1 == test[0] and train[0] == 0 for train, test in folds)
+    assert cv.n_splits(np.zeros(12)) == 3 and "horizon=3" in repr(cv)
+    sliding = WalkForward(horizon=2, window="sliding", window_length=4, initial=6)
+    assert [list(train) for train, _ in sliding.split(np.zeros(10))] == [[2, 3, 4, 5], [4, 5, 6, 7]]
+
+
+def test_initial_may_be_a_timestamp(y):
+    cv = WalkForward(horizon=7, initial=y.index[99])
+    assert cv.cutoffs(y)[0] == 99
+
+
+@pytest.mark.parametrize(
+    "cv, words",
+    [
+        (WalkForward(horizon=7, initial=200), "at least 207"),
+        (WalkForward(horizon=7, initial=1), "initial"),
+        (WalkForward(horizon=7, window="sliding"), "window_length"),
+        (WalkForward(horizon=0), "horizon"),
+        (WalkForward(horizon=3, window="rolling"), "window"),
+    ],
+)
+def test_bad_splitter_settings(y, cv, words):
+    with pytest.raises((ValueError, TypeError), match=words):
+        cv.cutoffs(y)
+
+
+def test_works_as_scikit_learn_cv():
+    X = np.arange(100.0)[:, None]
+    scores = cross_val_score(Ridge(), X, 2 * X[:, 0] + 1, cv=WalkForward(horizon=10, initial=50))
+    assert len(scores) == 5
+
+
+@pytest.mark.parametrize("policy", POLICIES, ids=str)
+@pytest.mark.parametrize("forecaster", FORECASTERS, ids=lambda f: type(f).__name__)
+def test_no_forecast_depends_on_data_after_its_cutoff(forecaster, policy, y):
+    garbage = y.copy()
+    rng = np.random.default_rng(5)
+    garbage.iloc[126:] = rng.normal(scale=1000.0, size=len(y) - 126)
+    kwargs = {"horizon": 5, "initial": 100, "intervals": 0.8, "progress": False, **policy}
+    clean = backtest(forecaster, y, **kwargs).forecasts
+    dirty = backtest(forecaster, garbage, **kwargs).forecasts
+    before = clean["cutoff"] <= y.index[125]
+    assert before.sum() >= 25
+    for column in ("y_pred", "lower", "upper"):
+        np.testing.assert_array_equal(clean.loc[before, column], dirty.loc[before, column], err_msg=column)
+    assert not np.array_equal(clean.loc[~before, "y_pred"], dirty.loc[~before, "y_pred"])
+
+
+def test_result_rows_and_scores(y_frame):
+    result = backtest(ARForecaster(lags=2), y_frame, horizon=4, initial=120, intervals=0.9, progress=False)
+    rows = result.forecasts
+    assert list(rows.columns) == ["series", "cutoff", "timestamp", "step", "y_true", "y_pred", "lower", "upper"]
+    assert len(rows) == 2 * 10 * 4 and set(rows["series"]) == {"y0", "y1"}
+    first = rows[(rows["series"] == "y0") & (rows["cutoff"] == y_frame.index[119])]
+    assert list(first["timestamp"]) == list(y_frame.index[120:124])
+    np.testing.assert_array_equal(first["y_true"], y_frame["y0"].iloc[120:124])
+    assert result.score(by="step").shape == (4, 3)
+    assert set(result.score(["coverage"], by="series").index) == {"y0", "y1"}
+    assert len(result.fit_seconds) == 10 and (result.predict_seconds >= 0).all()
+
+
+def test_mase_uses_each_folds_own_training_data(y):
+    result = backtest(NaiveForecaster(), y, horizon=5, initial=100, progress=False)
+    rows = result.forecasts
+    expected = []
+    for cutoff, fold in rows.groupby("cutoff"):
+        train = y.loc[:cutoff].to_numpy()
+        expected.append(np.abs(fold["y_pred"] - fold["y_true"]).to_numpy() / np.mean(np.abs(np.diff(train))))
+    assert result.score(["mase"]).iloc[0, 0] == pytest.approx(np.mean(np.concatenate(expected)))
+
+
+def test_refit_false_equals_manual_updates(y):
+    result = backtest(ARForecaster(lags=3), y, horizon=5, initial=100, refit=False, progress=False)
+    f = ARForecaster(lags=3).fit(y.iloc[:100])
+    expected = [f.predict(5).to_numpy()]
+    for cutoff in range(104, 155, 5):
+        f.update(y.iloc[cutoff - 4 : cutoff + 1])
+        expected.append(f.predict(5).to_numpy())
+    np.testing.assert_allclose(result.forecasts["y_pred"], np.concatenate(expected))
+
+
+def test_plot_returns_a_figure(y):
+    result = backtest(NaiveForecaster(), y, horizon=5, initial=130, intervals=0.9, progress=False)
+    fig = result.plot()
+    assert isinstance(fig, matplotlib.figure.Figure) and fig.axes[0].get_title()
+
+
+def test_parallel_joblib_equals_serial(y):
+    kwargs = {"horizon": 5, "initial": 110, "progress": False}
+    serial = backtest(LSTMForecaster(**TINY), y, **kwargs).forecasts
+    parallel = backtest(LSTMForecaster(**TINY), y, n_jobs=2, **kwargs).forecasts
+    pd.testing.assert_frame_equal(serial, parallel)
+
+
+def test_bad_backtest_arguments(y):
+    with pytest.raises(ValueError, match="horizon"):
+        backtest(NaiveForecaster(), y)
+    with pytest.raises(ValueError, match="refit"):
+        backtest(NaiveForecaster(), y, horizon=3, refit=0)
+    with pytest.raises(ValueError, match="intervals"):
+        backtest(NaiveForecaster(), y, horizon=3, intervals=1.5)
+    with pytest.raises(ValueError, match="metrics"):
+        backtest(NaiveForecaster(), y, horizon=3, progress=False).score(["r2"])
+
+
+def test_dask_without_a_client_says_how_to_start_one(y):
+    pytest.importorskip("distributed")
+    with pytest.raises(ValueError, match="Client"):
+        backtest(NaiveForecaster(), y, horizon=5, backend="dask", progress=False)
+
+
+@pytest.fixture(scope="module")
+def dask_client():
+    distributed = pytest.importorskip("distributed")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None)
+    client = distributed.Client(cluster)
+    yield client
+    client.close()
+    cluster.close()
+
+
+def test_dask_equals_serial(dask_client, y):
+    kwargs = {"horizon": 5, "initial": 110, "intervals": 0.9, "progress": False}
+    serial = backtest(GRUForecaster(**TINY), y, **kwargs).forecasts
+    on_dask = backtest(GRUForecaster(**TINY), y, backend="dask", **kwargs).forecasts
+    pd.testing.assert_frame_equal(serial, on_dask)
+
+
+def test_killed_dask_worker_loses_no_fold(dask_client):
+    y = synthetic_series(n=400)
+    forecaster = LSTMForecaster(window=20, hidden_size=16, epochs=15, patience=None, batch_size=16, random_state=0)
+    kwargs = {"horizon": 5, "step": 20, "initial": 200, "progress": False}
+    serial = backtest(forecaster, y, **kwargs).forecasts
+    pids = dask_client.run(os.getpid)
+    victim = next(iter(pids.values()))
+    done = {}
+    runner = threading.Thread(target=lambda: done.update(result=backtest(forecaster, y, backend="dask", **kwargs)))
+    runner.start()
+    time.sleep(1.0)
+    still_running = runner.is_alive()
+    os.kill(victim, signal.SIGKILL)
+    runner.join(timeout=300)
+    assert still_running, "the backtest finished before the worker was killed; make the folds longer"
+    assert victim not in dask_client.run(os.getpid).values()
+    pd.testing.assert_frame_equal(serial, done["result"].forecasts)
