@@ -3,4 +3,4 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-.venv/bin/tsrnn forecast --dataset seattle-weather --target temp_max --horizon 7 "$@"
+.venv/bin/tsrnn compare --dataset seattle-weather --target temp_max --out report "$@"

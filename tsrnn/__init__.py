@@ -4,6 +4,7 @@ from tsrnn.backtest import BacktestResult, WalkForward, backtest
 from tsrnn.base import BaseForecaster
 from tsrnn.baselines import ARForecaster, NaiveForecaster, RegressionForecaster
 from tsrnn.neural import GRUForecaster, LSTMForecaster, RecurrentForecaster, RNNForecaster
+from tsrnn.report import Comparison, compare
 from tsrnn.windowing import SlidingWindowTransformer, make_windows
 
 __version__ = "0.1.0"
@@ -22,5 +23,7 @@ __all__ = [
     "WalkForward",
     "backtest",
     "BacktestResult",
+    "compare",
+    "Comparison",
     "__version__",
 ]

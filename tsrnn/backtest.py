@@ -391,31 +391,56 @@ def backtest(
     BacktestResult
     """
     data = check_series(y, "y")
+    cv = _resolve_cv(cv, horizon, step, initial, window)
+    refit = _check_refit(refit)
+    coverage = None if intervals is None else check_coverage(intervals, "intervals")
+    _check_X_rows(X, data)
+    splits = list(cv.split(y))
+    if refit is True and not warm_start:
+        jobs = fold_jobs(forecaster, y, X, splits, cv.horizon, refit, warm_start, coverage)
+        folds = [fold for result in run_jobs(jobs, n_jobs, backend, progress, "backtest") for fold in result]
+    else:
+        folds = _run_sequential(forecaster, y, X, splits, cv.horizon, refit, warm_start, coverage, progress)
+    return BacktestResult._from_folds(folds, data, cv.horizon, coverage)
+
+
+def _resolve_cv(cv: Any, horizon: Any, step: Any, initial: Any, window: str) -> WalkForward:
     if cv is None:
         if horizon is None:
             raise ValueError("pass horizon (periods forecast at each cutoff) or cv=WalkForward(...).")
-        window_length = initial if window == "sliding" else None
         if window == "sliding" and initial is None:
             raise ValueError("window='sliding' needs initial, the length of each training window.")
+        window_length = initial if window == "sliding" else None
         cv = WalkForward(horizon=horizon, step=step, initial=initial, window=window, window_length=window_length)
     elif not isinstance(cv, WalkForward):
         raise TypeError(f"cv must be a WalkForward, got {type(cv).__name__}.")
-    horizon = check_horizon(cv.horizon)
-    refit = _check_refit(refit)
-    coverage = None if intervals is None else check_coverage(intervals, "intervals")
+    check_horizon(cv.horizon)
+    return cv
+
+
+def _check_X_rows(X: Any, data: Any) -> None:
     if X is not None and len(X) != len(data.index):
         raise ValueError(f"X has {len(X)} rows but y has {len(data.index)}; they must share the index.")
-    splits = list(cv.split(y))
-    independent = refit is True and not warm_start
-    if independent:
-        jobs = [
-            (_fit_and_predict, (forecaster, _slice(y, train), _slice(X, train), int(train[-1]), horizon, coverage))
+
+
+def fold_jobs(
+    forecaster: Any, y: Any, X: Any, splits: list, horizon: int, refit: Any, warm_start: bool, coverage: Any
+) -> list[tuple[Callable, tuple]]:
+    """The backtest of one forecaster as jobs for ``run_jobs``; each returns a list of folds.
+
+    Independent folds (refit at every cutoff, no warm start) are one job each;
+    otherwise the whole chain of folds is a single job, run in order.
+    """
+    if refit is True and not warm_start:
+        return [
+            (_single_fold, (forecaster, _slice(y, train), _slice(X, train), int(train[-1]), horizon, coverage))
             for train, _ in splits
         ]
-        folds = run_jobs(jobs, n_jobs=n_jobs, backend=backend, progress=progress, description="backtest")
-    else:
-        folds = _run_sequential(forecaster, y, X, splits, horizon, refit, warm_start, coverage, progress)
-    return BacktestResult._from_folds(folds, data, horizon, coverage)
+    return [(_run_sequential, (forecaster, y, X, splits, horizon, refit, warm_start, coverage, False))]
+
+
+def _single_fold(*args: Any) -> list[_Fold]:
+    return [_fit_and_predict(*args)]
 
 
 class BacktestResult:

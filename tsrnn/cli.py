@@ -4,103 +4,253 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
 
 import pandas as pd
 
-from tsrnn import metrics
-from tsrnn.datasets import list_datasets, load_dataset
+from tsrnn.datasets import _DATASETS, list_datasets, load_dataset
 
 __all__ = ["main"]
+
+MODEL_NAMES = ("naive", "seasonal", "drift", "ar", "ridge", "rnn", "lstm", "gru")
+DEFAULT_MODELS = "naive,ar,rnn,lstm,gru"
+# The horizon users of each frequency usually mean: a week of days, a week of trading days, a day of hours.
+_DEFAULT_HORIZON = {"D": 7, "B": 5, "h": 24}
 
 
 class UserError(Exception):
     """A mistake in the command line or the input data: reported in one line, no traceback."""
 
 
-def _model(name: str, args: argparse.Namespace):
-    from tsrnn import ARForecaster, NaiveForecaster
+def _positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"expected a positive integer, got {value}")
+    return value
 
+
+def _refit(text: str) -> bool | int:
+    lowered = text.lower()
+    if lowered in ("true", "yes", "all", "1"):
+        return True
+    if lowered in ("false", "no", "never", "0"):
+        return False
+    try:
+        return _positive(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(f"--refit takes true, false or a positive integer k, got {text!r}") from None
+
+
+def build_model(name: str, horizon: int, args: argparse.Namespace) -> Any:
+    """The forecaster a model name stands for on the command line."""
+    from sklearn.linear_model import Ridge
+
+    from tsrnn import (
+        ARForecaster,
+        GRUForecaster,
+        LSTMForecaster,
+        NaiveForecaster,
+        RegressionForecaster,
+        RNNForecaster,
+    )
+
+    neural = {"horizon": horizon, "random_state": args.seed}
+    if args.epochs is not None:
+        neural["epochs"] = args.epochs
+    if args.window is not None:
+        neural["window"] = args.window
     factories = {
         "naive": lambda: NaiveForecaster("last"),
         "seasonal": lambda: NaiveForecaster("seasonal"),
         "drift": lambda: NaiveForecaster("drift"),
         "ar": lambda: ARForecaster(lags="aic"),
+        "ridge": lambda: RegressionForecaster(Ridge(), window=args.window or 30),
+        "rnn": lambda: RNNForecaster(**neural),
+        "lstm": lambda: LSTMForecaster(**neural),
+        "gru": lambda: GRUForecaster(**neural),
     }
     if name not in factories:
-        raise UserError(f"unknown model {name!r}; choose from {', '.join(factories)}")
+        raise UserError(f"unknown model {name!r}; choose from {', '.join(MODEL_NAMES)}")
     return factories[name]()
 
 
-def _load_target(args: argparse.Namespace) -> pd.Series:
-    try:
-        frame = load_dataset(args.dataset)
-    except ValueError as error:
-        raise UserError(str(error)) from None
-    from tsrnn.datasets import _DATASETS
-
+def _load_series(args: argparse.Namespace) -> pd.Series:
+    if args.csv is not None:
+        path = Path(args.csv)
+        if not path.is_file():
+            raise UserError(f"cannot read {args.csv}: no such file")
+        if not args.target:
+            raise UserError("--csv needs --target COLUMN, the column to forecast")
+        try:
+            frame = pd.read_csv(path)
+        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
+            raise UserError(f"cannot read {args.csv} as CSV: {error}") from None
+        if args.date_column not in frame.columns:
+            raise UserError(
+                f"{args.csv} has no column {args.date_column!r} (set --date-column); columns: {', '.join(map(str, frame.columns))}"
+            )
+        try:
+            frame[args.date_column] = pd.to_datetime(frame[args.date_column])
+        except (ValueError, TypeError):
+            raise UserError(f"column {args.date_column!r} of {args.csv} does not hold dates") from None
+        frame = frame.set_index(args.date_column)
+        source = args.csv
+    else:
+        try:
+            frame = load_dataset(args.dataset)
+        except ValueError as error:
+            raise UserError(str(error)) from None
+        source = args.dataset
     target = args.target or _DATASETS[args.dataset].target
     if target not in frame.columns:
-        raise UserError(f"dataset {args.dataset!r} has no column {target!r}; columns: {', '.join(frame.columns)}")
-    return frame[target]
+        raise UserError(f"{source} has no column {target!r}; columns: {', '.join(map(str, frame.columns))}")
+    y = frame[target]
+    if args.last is not None:
+        y = y.iloc[-args.last :]
+    return y
+
+
+def _plan(y: pd.Series, args: argparse.Namespace) -> tuple[int, int, int]:
+    """Horizon, step and initial training length, from the options or the data's frequency."""
+    freq = (
+        getattr(y.index, "freqstr", None) or pd.infer_freq(y.index) if isinstance(y.index, pd.DatetimeIndex) else None
+    )
+    horizon = args.horizon or _DEFAULT_HORIZON.get(str(freq), 7)
+    step = args.step or horizon
+    initial = args.initial if args.initial is not None else len(y) - horizon - step * (args.cutoffs - 1)
+    if initial < max(60, len(y) // 4):
+        raise UserError(
+            f"the series has {len(y)} observations, too few for {args.cutoffs} cutoffs every {step} periods "
+            f"with horizon {horizon}; lower --cutoffs or set --initial"
+        )
+    return horizon, step, initial
+
+
+def _run(args: argparse.Namespace, names: list[str], baseline: str) -> None:
+    from tsrnn import compare
+
+    y = _load_series(args)
+    horizon, step, initial = _plan(y, args)
+    models = {name: build_model(name, horizon, args) for name in names}
+    start = time.perf_counter()
+    comparison = compare(
+        models, y, horizon=horizon, step=step, initial=initial, refit=args.refit, warm_start=args.warm_start,
+        intervals=args.coverage, baseline=baseline, n_jobs=args.n_jobs, progress=not args.quiet,
+    )  # fmt: skip
+    seconds = time.perf_counter() - start
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    comparison.scores.to_csv(out / "scores.csv")
+    comparison.forecasts.to_csv(out / "forecasts.csv", index=False)
+    comparison.to_html(out / "report.html")
+    with pd.option_context("display.width", 200, "display.max_columns", 30):
+        print(comparison.scores.round(3).to_string())
+    print()
+    for sentence in comparison.verdicts():
+        print(sentence)
+    print(f"\n{len(comparison.results)} models, {comparison.results[baseline].cutoffs.size} cutoffs, "
+          f"horizon {horizon}, {seconds:.1f} s. Wrote {out / 'report.html'}, {out / 'scores.csv'}, {out / 'forecasts.csv'}.")  # fmt: skip
+
+
+def _cmd_compare(args: argparse.Namespace) -> None:
+    names = [m.strip().lower() for m in args.models.split(",") if m.strip()]
+    if not names:
+        raise UserError("--models is empty; name at least one model")
+    unknown = [n for n in names if n not in MODEL_NAMES]
+    if unknown:
+        raise UserError(f"unknown model {unknown[0]!r}; choose from {', '.join(MODEL_NAMES)}")
+    _run(args, list(dict.fromkeys(names)), baseline=names[0] if "naive" not in names else "naive")
+
+
+def _cmd_backtest(args: argparse.Namespace) -> None:
+    name = args.model.strip().lower()
+    if name not in MODEL_NAMES:
+        raise UserError(f"unknown model {name!r}; choose from {', '.join(MODEL_NAMES)}")
+    _run(args, [name], baseline=name)
 
 
 def _cmd_datasets(args: argparse.Namespace) -> None:
-    table = list_datasets()[["frequency", "start", "end", "length", "columns"]]
-    with pd.option_context("display.width", 160, "display.max_colwidth", 60):
+    table = list_datasets()[["frequency", "start", "end", "length", "target", "columns"]]
+    with pd.option_context("display.width", 200, "display.max_colwidth", 60):
         print(table.to_string())
 
 
-def _cmd_forecast(args: argparse.Namespace) -> None:
-    y = _load_target(args)
-    if args.horizon < 1:
-        raise UserError(f"--horizon must be a positive integer, got {args.horizon}")
-    if len(y) <= args.horizon + 10:
-        raise UserError(f"the series has {len(y)} points, too few for --horizon {args.horizon}")
-    train, test = y.iloc[: -args.horizon], y.iloc[-args.horizon :]
-    forecasts, rows = {"actual": test}, []
-    for name in [m.strip() for m in args.models.split(",") if m.strip()]:
-        forecaster = _model(name, args).fit(train)
-        forecast = forecaster.predict(args.horizon)
-        band = forecaster.predict_interval(args.horizon, coverage=0.9)
-        forecasts[name] = forecast
-        rows.append(
-            {
-                "model": name,
-                "mae": metrics.mae(test, forecast),
-                "rmse": metrics.rmse(test, forecast),
-                "mase": metrics.mase(test, forecast, train),
-                "coverage_90": metrics.coverage(test, band["lower"], band["upper"]),
-            }
-        )
-    print(
-        f"{args.dataset}:{y.name}, trained on {train.index[0].date()} .. {train.index[-1].date()}, "
-        f"forecasting the last {args.horizon} periods\n"
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    source = parser.add_argument_group("data")
+    source.add_argument("--dataset", default="seattle-weather", help="a shipped dataset (see `tsrnn datasets`)")
+    source.add_argument("--csv", default=None, help="a CSV file of your own instead of --dataset")
+    source.add_argument("--date-column", default="date", help="the date column of --csv (default: date)")
+    source.add_argument("--target", default=None, help="the column to forecast (default: the dataset's main one)")
+    source.add_argument("--last", type=_positive, default=None, help="use only the last N observations")
+    folds = parser.add_argument_group("folds")
+    folds.add_argument(
+        "--horizon",
+        type=_positive,
+        default=None,
+        help="periods per forecast (default: 7 daily, 5 business days, 24 hourly)",
     )
-    print(pd.DataFrame(forecasts).round(2).to_string())
-    print()
-    print(pd.DataFrame(rows).set_index("model").round(3).to_string())
+    folds.add_argument("--step", type=_positive, default=None, help="periods between cutoffs (default: the horizon)")
+    folds.add_argument(
+        "--cutoffs", type=_positive, default=52, help="number of cutoffs when --initial is not set (default 52)"
+    )
+    folds.add_argument("--initial", type=_positive, default=None, help="length of the first training window")
+    folds.add_argument(
+        "--refit",
+        type=_refit,
+        default=13,
+        help="true, false, or k: refit every k cutoffs, update in between (default 13)",
+    )
+    folds.add_argument("--warm-start", action="store_true", help="refits continue from the previous weights")
+    folds.add_argument("--coverage", type=float, default=0.9, help="prediction interval coverage (default 0.9)")
+    models = parser.add_argument_group("models")
+    models.add_argument(
+        "--epochs",
+        type=_positive,
+        default=None,
+        help="maximum epochs of the neural models (default 100, early stopping)",
+    )
+    models.add_argument(
+        "--window", type=_positive, default=None, help="lookback of the neural and ridge models (default 30)"
+    )
+    models.add_argument("--seed", type=int, default=0, help="random seed of the neural models (default 0)")
+    models.add_argument("--n-jobs", type=int, default=1, help="parallel workers for independent folds (default 1)")
+    parser.add_argument("--out", default="report", help="output folder (default: report)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar")
 
 
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="tsrnn", description="Forecasting with recurrent networks and baselines.")
+    parser = argparse.ArgumentParser(
+        prog="tsrnn", description="Forecast comparisons with recurrent networks and baselines."
+    )
     commands = parser.add_subparsers(dest="command", required=True)
     commands.add_parser("datasets", help="list the shipped datasets").set_defaults(run=_cmd_datasets)
-    forecast = commands.add_parser("forecast", help="hold out the last periods of a dataset and forecast them")
-    forecast.add_argument("--dataset", default="seattle-weather", help="a name from `tsrnn datasets`")
-    forecast.add_argument("--target", default=None, help="the column to forecast (default: the dataset's main one)")
-    forecast.add_argument("--horizon", type=int, default=7, help="periods to forecast (default 7)")
-    forecast.add_argument("--models", default="naive,seasonal,drift,ar", help="comma-separated model names")
-    forecast.set_defaults(run=_cmd_forecast)
+    compare = commands.add_parser("compare", help="backtest several models on the same folds and write a report")
+    compare.add_argument(
+        "--models",
+        default=DEFAULT_MODELS,
+        help=f"comma-separated, from {', '.join(MODEL_NAMES)} (default {DEFAULT_MODELS})",
+    )
+    _add_run_options(compare)
+    compare.set_defaults(run=_cmd_compare)
+    backtest = commands.add_parser("backtest", help="backtest one model and write the same outputs")
+    backtest.add_argument("--model", default="lstm", help=f"one of {', '.join(MODEL_NAMES)} (default lstm)")
+    _add_run_options(backtest)
+    backtest.set_defaults(run=_cmd_backtest)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+    """Run the command line; return the exit status (0 success, 2 a user error)."""
     args = _parser().parse_args(argv)
     try:
         args.run(args)
-    except UserError as error:
+    except (UserError, ValueError, TypeError) as error:
         print(f"tsrnn: error: {error}", file=sys.stderr)
         return 2
     return 0
