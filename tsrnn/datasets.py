@@ -21,7 +21,7 @@ class _Dataset:
     file: str
     freq: str
     description: str
-    units: str
+    units: dict
     target: str
 
 
@@ -30,20 +30,20 @@ _DATASETS = {
         "sp500.csv",
         "B",
         "S&P 500 index, daily open/high/low/close, adjusted close and volume, 1999-2018",
-        "index points; volume in shares",
+        {**{c: "index points" for c in ("open", "high", "low", "close", "adj_close")}, "volume": "shares"},
         "adj_close",
     ),
     "wti": _Dataset(
-        "wti.csv", "B", "WTI crude oil spot price (Cushing, OK), daily, 1986-2019", "USD per barrel", "price"
+        "wti.csv", "B", "WTI crude oil spot price (Cushing, OK), daily, 1986-2019", {"price": "USD per barrel"}, "price"
     ),
     "seattle-weather": _Dataset(
         "seattle_weather.csv",
         "D",
         "Seattle daily weather, 2012-2015: max/min temperature, precipitation, wind",
-        "temperatures in degC, precipitation in mm, wind in m/s",
+        {"temp_max": "degC", "temp_min": "degC", "precipitation": "mm", "wind": "m/s"},
         "temp_max",
     ),
-    "seattle-temps": _Dataset("seattle_temps.csv", "h", "Seattle hourly temperature, 2010", "degF", "temp"),
+    "seattle-temps": _Dataset("seattle_temps.csv", "h", "Seattle hourly temperature, 2010", {"temp": "degF"}, "temp"),
 }
 
 
@@ -78,7 +78,8 @@ def load_dataset(name: str) -> pd.DataFrame:
     pd.DataFrame
         The value columns, on a DatetimeIndex named ``date`` whose frequency is
         set (``"B"`` for prices, market holidays carried forward from the
-        previous close; ``"D"``; ``"h"``).
+        previous close; ``"D"``; ``"h"``). ``frame.attrs["units"]`` maps each
+        column to its units.
     """
     dataset = _check_name(name)
     frame = pd.read_csv(_data_dir() / dataset.file, parse_dates=["date"], index_col="date")
@@ -86,6 +87,7 @@ def load_dataset(name: str) -> pd.DataFrame:
     if len(regular) != len(frame) or regular.isna().any().any():
         # The files are regular by construction; anything else is a damaged installation.
         raise ValueError(f"dataset {name!r} is not regular at frequency {dataset.freq!r}; the file is damaged.")
+    regular.attrs["units"] = dict(dataset.units)
     return regular
 
 
@@ -112,7 +114,7 @@ def list_datasets() -> pd.DataFrame:
                 "length": len(frame),
                 "columns": ", ".join(frame.columns),
                 "target": dataset.target,
-                "units": dataset.units,
+                "units": ", ".join(f"{c}: {u}" for c, u in dataset.units.items()),
             }
         )
     return pd.DataFrame(rows).set_index("name")

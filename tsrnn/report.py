@@ -74,6 +74,7 @@ def compare(
     n_jobs: int | None = 1,
     backend: str | None = None,
     progress: bool = True,
+    units: str | None = None,
 ) -> Comparison:
     """Backtest several forecasters on the same folds and compare them.
 
@@ -104,6 +105,9 @@ def compare(
         :func:`tsrnn.backtest`.
     progress : bool, default=True
         Show a progress bar.
+    units : str, optional
+        Units of ``y`` (e.g. ``"degC"``), written on the plots' axes; by
+        default read from ``y.attrs["units"]`` where a loader set it.
 
     Returns
     -------
@@ -112,6 +116,8 @@ def compare(
     from tsrnn.baselines import NaiveForecaster
 
     named = _named_models(models)
+    if units is None and isinstance(y, pd.Series):
+        units = getattr(y, "attrs", {}).get("units", {}).get(y.name)
     if baseline not in named:
         if baseline != "naive":
             raise ValueError(f"baseline {baseline!r} is not one of the models {list(named)}.")
@@ -132,7 +138,14 @@ def compare(
     for name, result in zip(owner, outputs):
         folds[name].extend(result)
     results = {name: BacktestResult._from_folds(folds[name], data, cv.horizon, coverage) for name in named}
-    settings = {"horizon": cv.horizon, "cv": cv, "refit": refit, "warm_start": warm_start, "intervals": coverage}
+    settings = {
+        "horizon": cv.horizon,
+        "cv": cv,
+        "refit": refit,
+        "warm_start": warm_start,
+        "intervals": coverage,
+        "units": units,
+    }
     return Comparison(results, named, baseline, tuple(metrics), settings)
 
 
@@ -275,6 +288,10 @@ class Comparison:
         return plot_skill(self)
 
     # -- reports ---------------------------------------------------------------------
+    def _label(self, name: str) -> str:
+        units = self.settings.get("units")
+        return f"{name} ({units})" if units else name
+
     def _description(self) -> dict[str, str]:
         result = next(iter(self.results.values()))
         index, cv = result.y.index, self.settings["cv"]
@@ -285,10 +302,11 @@ class Comparison:
             refit, f"every {refit} cutoffs, updated in between"
         )
         return {
-            "series": ", ".join(self.series),
-            "span": f"{index[0]} to {index[-1]} ({len(index)} observations)",
+            "series": ", ".join(self.series) + (f" ({self.settings['units']})" if self.settings.get("units") else ""),
+            "span": f"{_stamp(index[0])} to {_stamp(index[-1])} ({len(index)} observations)",
             "frequency": str(freq),
-            "folds": f"{len(cutoffs)} cutoffs from {cutoffs[0]} to {cutoffs[-1]}, every {cv.step or cv.horizon} periods",
+            "folds": f"{len(cutoffs)} cutoffs from {_stamp(cutoffs[0])} to {_stamp(cutoffs[-1])}, "
+            f"every {cv.step or cv.horizon} periods",
             "horizon": str(self.settings["horizon"]),
             "refit": refit_text + (" (warm start)" if self.settings["warm_start"] else ""),
             "intervals": "none" if self.settings["intervals"] is None else f"{self.settings['intervals']:.0%} central",
@@ -364,7 +382,7 @@ _HTML = """<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <style>
 body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }}
-table {{ border-collapse: collapse; margin: 1em 0; }}
+table {{ border-collapse: collapse; margin: 1em 0; font-size: 0.85em; }}
 th, td {{ padding: 4px 10px; border-bottom: 1px solid #ddd; text-align: right; }}
 table.meta th, table.meta td {{ text-align: left; }}
 figure {{ margin: 1.5em 0; }} img {{ max-width: 100%; }}
@@ -383,6 +401,13 @@ Skill is 1 &minus; MASE / MASE of the baseline. The Diebold-Mariano test compare
 {figures}
 </body></html>
 """
+
+
+def _stamp(value: Any) -> str:
+    """A timestamp without a midnight time of day; anything else unchanged."""
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return str(value.date())
+    return str(value)
 
 
 def _markdown_table(frame: pd.DataFrame) -> str:
@@ -421,22 +446,24 @@ def plot_forecasts(comparison: Comparison, series: str | None = None) -> Any:
     start = first.y.index.get_loc(rows["cutoff"].iloc[0])
     actual = first.y[name].iloc[start:]
     ax.plot(actual.index, actual.to_numpy(), color="black", linewidth=1.2, label="actual")
+    ranked = comparison.scores.reset_index()
+    if "series" in ranked:
+        ranked = ranked[ranked["series"] == name]
+    best = ranked.sort_values("rank")["model"].iloc[0]
     for model, color in comparison.colors.items():
         mine = rows[rows["model"] == model]
         for k, (_, fold) in enumerate(mine.groupby("cutoff", sort=True)):
-            ax.plot(
-                fold["timestamp"],
-                fold["y_pred"],
-                color=color,
-                linewidth=1.0,
-                alpha=0.9,
-                label=model if k == 0 else None,
-            )
-            if "lower" in fold and model != comparison.baseline:
-                ax.fill_between(fold["timestamp"], fold["lower"], fold["upper"], color=color, alpha=0.08, linewidth=0)
-    ax.set_title(f"Walk-forward forecasts of {name} (shaded: prediction intervals)")
+            label = model if k == 0 else None
+            ax.plot(fold["timestamp"], fold["y_pred"], color=color, linewidth=1.0, alpha=0.9, label=label)
+            # One band keeps the plot readable: the best-ranked model's.
+            if "lower" in fold and model == best:
+                band = f"{model} {comparison.settings['intervals']:.0%} interval" if k == 0 else None
+                ax.fill_between(
+                    fold["timestamp"], fold["lower"], fold["upper"], color=color, alpha=0.15, linewidth=0, label=band
+                )
+    ax.set_title(f"Walk-forward forecasts of {name}")
     ax.set_xlabel("time")
-    ax.set_ylabel(name)
+    ax.set_ylabel(comparison._label(name))
     ax.legend(loc="upper left", ncol=min(6, len(comparison.results) + 1), fontsize="small")
     return fig
 

@@ -1,0 +1,124 @@
+import base64
+import re
+
+import matplotlib
+import numpy as np
+import pytest
+
+from tsrnn import ARForecaster, Comparison, GRUForecaster, NaiveForecaster, compare
+from tsrnn.metrics import diebold_mariano
+
+matplotlib.use("Agg")
+
+
+@pytest.fixture(scope="module")
+def comparison():
+    from tsrnn.testing import synthetic_series
+
+    y = synthetic_series(n=200)
+    models = {
+        "ar": ARForecaster(lags=7),
+        "gru": GRUForecaster(window=14, horizon=5, hidden_size=8, epochs=3, random_state=0),
+    }
+    return compare(models, y, horizon=5, initial=150, progress=False, units="degC")
+
+
+def test_scores_table(comparison):
+    scores = comparison.scores
+    assert isinstance(comparison, Comparison) and set(scores.index) == {"naive", "ar", "gru"}
+    for column in (
+        "mae",
+        "rmse",
+        "mase",
+        "smape",
+        "coverage",
+        "interval_score",
+        "skill",
+        "rank",
+        "dm_stat",
+        "dm_pvalue",
+        "fit_seconds",
+        "predict_seconds",
+    ):
+        assert column in scores.columns, column
+    assert list(scores["rank"]) == sorted(scores["rank"])
+    assert scores.loc["naive", "skill"] == 0 and np.isnan(scores.loc["naive", "dm_pvalue"])
+    ar = comparison.results["ar"].score(["mase"]).iloc[0, 0]
+    assert scores.loc["ar", "skill"] == pytest.approx(1 - ar / scores.loc["naive", "mase"])
+
+
+def test_dm_test_uses_aligned_errors(comparison):
+    rows = comparison.forecasts.sort_values(["model", "cutoff", "step"])
+    errors = {m: (g["y_pred"] - g["y_true"]).to_numpy() for m, g in rows.groupby("model")}
+    expected = diebold_mariano(errors["ar"], errors["naive"], horizon=5, power=1)
+    assert comparison.scores.loc["ar", ["dm_stat", "dm_pvalue"]].tolist() == pytest.approx(list(expected))
+
+
+def test_by_step_and_forecasts(comparison):
+    assert comparison.by_step.shape == (5, 3)
+    assert set(comparison.forecasts["model"]) == {"naive", "ar", "gru"}
+    assert comparison.forecasts.groupby("model").size().nunique() == 1  # identical folds
+
+
+def test_verdicts_are_sentences(comparison):
+    sentences = comparison.verdicts()
+    assert len(sentences) == 2 and all("naive" in s and "p " in s for s in sentences)
+
+
+def test_plots_are_labelled_figures(comparison):
+    for fig in (
+        comparison.plot_forecasts(),
+        comparison.plot_error_by_step(),
+        comparison.plot_error_by_cutoff(),
+        comparison.plot_skill(),
+    ):
+        ax = fig.axes[0]
+        assert isinstance(fig, matplotlib.figure.Figure) and ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
+    assert "degC" in comparison.plot_forecasts().axes[0].get_ylabel()
+
+
+def test_html_is_self_contained(comparison, tmp_path):
+    path = comparison.to_html(tmp_path / "out" / "report.html")
+    text = path.read_text()
+    assert "<table" in text and 'class="dataframe scores"' in text
+    images = re.findall(r'src="data:image/png;base64,([^"]+)"', text)
+    assert len(images) == 4
+    assert all(base64.b64decode(i)[:8] == b"\x89PNG\r\n\x1a\n" for i in images)
+    assert "http://" not in text and "https://" not in text
+    for sentence in comparison.verdicts():
+        assert sentence.split(" (")[0] in text
+
+
+def test_markdown_has_the_table(comparison):
+    text = comparison.to_markdown()
+    assert "| model |" in text and "| ar |" in text and text.count("\n- ") == 2
+
+
+def test_list_of_models_is_named_by_class(y):
+    result = compare(
+        [NaiveForecaster("drift"), ARForecaster(lags=2), ARForecaster(lags=3)],
+        y,
+        horizon=5,
+        initial=140,
+        progress=False,
+        intervals=None,
+    )
+    assert set(result.scores.index) == {"naive", "Naive", "AR", "AR_2"}
+    assert "coverage" not in result.scores.columns
+
+
+def test_several_series_are_scored_separately(y_frame):
+    result = compare({"ar": ARForecaster(lags=2)}, y_frame, horizon=5, initial=140, progress=False)
+    assert result.scores.index.names == ["model", "series"] and len(result.scores) == 4
+    assert any("on y1" in s for s in result.verdicts())
+
+
+def test_bad_arguments(y):
+    with pytest.raises(ValueError, match="baseline"):
+        compare({"ar": ARForecaster()}, y, horizon=5, baseline="seasonal")
+    with pytest.raises(TypeError, match="models"):
+        compare("ar", y, horizon=5)
+    with pytest.raises(TypeError, match="forecaster"):
+        compare({"x": 3}, y, horizon=5)
+    with pytest.raises(ValueError, match="empty"):
+        compare({}, y, horizon=5)
