@@ -118,10 +118,10 @@ def _load_series(args: argparse.Namespace) -> pd.Series:
 
 def _plan(y: pd.Series, args: argparse.Namespace) -> tuple[int, int, int]:
     """Horizon, step and initial training length, from the options or the data's frequency."""
-    freq = (
-        getattr(y.index, "freqstr", None) or pd.infer_freq(y.index) if isinstance(y.index, pd.DatetimeIndex) else None
-    )
-    horizon = args.horizon or _DEFAULT_HORIZON.get(str(freq), 7)
+    from tsrnn.base import check_series
+
+    freq = check_series(y, f"column {y.name!r}").freq
+    horizon = args.horizon or _DEFAULT_HORIZON.get(getattr(freq, "rule_code", None), 7)
     step = args.step or horizon
     initial = args.initial if args.initial is not None else len(y) - horizon - step * (args.cutoffs - 1)
     if initial < max(60, len(y) // 4):
