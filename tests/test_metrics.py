@@ -69,3 +69,12 @@ def test_diebold_mariano_equal_forecasts_not_significant():
     rng = np.random.default_rng(1)
     _, p_value = metrics.diebold_mariano(rng.normal(size=300), rng.normal(size=300))
     assert p_value > 0.05
+
+
+def test_diebold_mariano_long_horizon_stays_defined():
+    rng = np.random.default_rng(2)
+    # Errors of 24-step forecasts: strongly negatively autocorrelated loss differentials.
+    a = np.tile([3.0, -3.0], 300) + rng.normal(scale=0.1, size=600)
+    b = rng.normal(scale=1.0, size=600)
+    statistic, p_value = metrics.diebold_mariano(a, b, horizon=24)
+    assert np.isfinite(statistic) and 0 <= p_value <= 1

@@ -33,7 +33,7 @@ def test_forecasters_keep_the_contract(forecaster):
 
 
 def test_rnn_is_the_textbook_recurrence(y):
-    f = RNNForecaster(window=10, hidden_size=6, epochs=2, scaler=None, random_state=0).fit(y)
+    f = RNNForecaster(window=10, hidden_size=6, epochs=2, scaler=None, difference=False, random_state=0).fit(y)
     rnn = f.network_.rnn
     W, U = rnn.weight_ih_l0.detach().numpy(), rnn.weight_hh_l0.detach().numpy()
     b = (rnn.bias_ih_l0 + rnn.bias_hh_l0).detach().numpy()
@@ -46,7 +46,7 @@ def test_rnn_is_the_textbook_recurrence(y):
 
 
 def test_update_forecasts_from_the_new_end_with_the_same_network(y):
-    f = LSTMForecaster(random_state=0, **FAST).fit(y.iloc[:120])
+    f = LSTMForecaster(random_state=0, difference=False, **FAST).fit(y.iloc[:120])
     state = copy.deepcopy(f.network_.state_dict())
     f.update(y.iloc[120:])
     for key, value in f.network_.state_dict().items():
@@ -65,7 +65,7 @@ def test_direct_forecasts_beyond_the_trained_horizon_continue_recursively(y):
 
 
 def test_scaler_and_validation_use_training_data_only(y):
-    f = LSTMForecaster(random_state=0, validation_fraction=0.2, **FAST).fit(y.iloc[:100])
+    f = LSTMForecaster(random_state=0, validation_fraction=0.2, difference=False, **FAST).fit(y.iloc[:100])
     assert f.scale_mean_[0] == pytest.approx(y.iloc[:100].mean())
     assert f.scale_std_[0] == pytest.approx(y.iloc[:100].std(ddof=0))
     # The validation loss is the loss on the most recent windows, not a random subset.
@@ -98,7 +98,7 @@ def test_warm_start_continues_from_current_weights(y):
 
 
 def test_global_model_scales_each_series(y_frame):
-    f = GRUForecaster(random_state=0, **FAST).fit(y_frame)
+    f = GRUForecaster(random_state=0, difference=False, **FAST).fit(y_frame)
     np.testing.assert_allclose(f.scale_mean_, y_frame.mean().to_numpy())
     forecast = f.predict(4)
     assert list(forecast.columns) == list(y_frame.columns)
@@ -138,7 +138,22 @@ def test_bad_parameters_are_named(y, params, words):
 
 def test_too_short_series_states_the_minimum(y):
     with pytest.raises(ValueError, match="at least 17"):
+        LSTMForecaster(window=14, horizon=2, difference=False).fit(y.iloc[:12])
+    with pytest.raises(ValueError, match="at least 18"):
         LSTMForecaster(window=14, horizon=2).fit(y.iloc[:12])
+
+
+def test_auto_differencing_follows_unit_root_tests(random_walk):
+    rng = np.random.default_rng(3)
+    noise = pd.Series(np.sin(np.arange(300) / 5) + rng.normal(scale=0.3, size=300), index=random_walk.index)
+    frame = pd.DataFrame({"walk": random_walk, "noise": noise})
+    f = LSTMForecaster(random_state=0, **FAST).fit(frame)
+    assert f.differenced_.tolist() == [True, False]
+    forecast = f.predict(3)
+    assert abs(forecast["walk"].iloc[0] - random_walk.iloc[-1]) < 5 * random_walk.diff().std()
+    assert LSTMForecaster(difference=True, **FAST).fit(noise).differenced_.tolist() == [True]
+    with pytest.raises(ValueError, match="difference"):
+        LSTMForecaster(difference="yes", **FAST).fit(noise)
 
 
 def test_intervals_need_validation_windows(y):

@@ -130,7 +130,9 @@ def diebold_mariano(errors_a: Any, errors_b: Any, horizon: int = 1, power: int =
     """Diebold-Mariano test that two forecasts are equally accurate.
 
     Uses the small-sample correction of Harvey, Leybourne & Newbold (1997) and
-    a Student t distribution with ``n - 1`` degrees of freedom.
+    a Student t distribution with ``n - 1`` degrees of freedom. The long-run
+    variance sums the autocovariances up to lag ``horizon - 1``; when that sum
+    is not positive (possible for long horizons) Bartlett weights are used.
 
     Parameters
     ----------
@@ -156,9 +158,14 @@ def diebold_mariano(errors_a: Any, errors_b: Any, horizon: int = 1, power: int =
         raise ValueError(f"the Diebold-Mariano test needs at least 3 errors, got {n}.")
     mean = d.mean()
     centred = d - mean
-    variance = np.dot(centred, centred) / n
-    for lag in range(1, min(horizon, n)):
-        variance += 2.0 * np.dot(centred[lag:], centred[:-lag]) / n
+    autocovariances = [np.dot(centred[lag:], centred[: n - lag]) / n for lag in range(min(horizon, n))]
+    variance = autocovariances[0] + 2.0 * sum(autocovariances[1:])
+    if variance <= 0:
+        # The truncated sum can turn negative for long horizons; Bartlett weights
+        # (Newey-West) keep the long-run variance positive.
+        variance = autocovariances[0] + 2.0 * sum(
+            (1.0 - lag / horizon) * gamma for lag, gamma in enumerate(autocovariances[1:], start=1)
+        )
     if variance <= 0:
         return math.nan, math.nan
     statistic = mean / math.sqrt(variance / n)

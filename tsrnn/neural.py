@@ -79,6 +79,30 @@ class RecurrentNetwork(nn.Module):
         return y
 
 
+def _decide_differencing(values: np.ndarray, difference: Any) -> np.ndarray:
+    """Per series: model differences? Fixed by ``difference``, or decided by unit-root tests."""
+    if difference is True or difference is False:
+        return np.full(values.shape[1], difference)
+    if difference != "auto":
+        raise ValueError(f"difference must be True, False or 'auto', got {difference!r}.")
+    import warnings
+
+    from statsmodels.tsa.stattools import adfuller, kpss
+
+    decisions = []
+    for column in values.T:
+        if np.ptp(column) == 0:
+            decisions.append(False)
+            continue
+        with warnings.catch_warnings():
+            # KPSS warns when its p-value lies outside its table; the bound it returns is still the answer.
+            warnings.simplefilter("ignore")
+            adf_p = adfuller(column, autolag="AIC")[1]
+            kpss_p = kpss(column, regression="c", nlags="auto")[1]
+        decisions.append(bool(adf_p > 0.05 and kpss_p < 0.05))
+    return np.asarray(decisions)
+
+
 def _resolve_device(device: Any) -> torch.device:
     if device == "auto":
         return torch.device("cuda" if torch.cuda.is_available() else "cpu")
@@ -129,8 +153,12 @@ class RecurrentForecaster(WindowForecaster):
     scaler : {"standard", None}, default="standard"
         Standardise each series with the mean and standard deviation of its
         training data (after differencing).
-    difference : bool, default=False
+    difference : bool or "auto", default="auto"
         Model first differences, then add them back to the last observation.
+        ``"auto"`` decides per series and per ``fit``, on the training data
+        only: differences when the ADF test does not reject a unit root
+        (p > 0.05) and the KPSS test rejects stationarity (p < 0.05). The
+        decision is ``differenced_``.
     residual : bool, default=False
         Forecast the change relative to the last input value (a skip
         connection), so a weak network falls back towards the last value.
@@ -161,6 +189,8 @@ class RecurrentForecaster(WindowForecaster):
         The history seen by ``fit`` and ``update``.
     n_fit_ : int
         Length of the history seen by ``fit``.
+    differenced_ : np.ndarray of bool, shape (n_series,)
+        Whether each series is modelled in differences.
 
     Notes
     -----
@@ -189,7 +219,7 @@ class RecurrentForecaster(WindowForecaster):
         validation_fraction: float = 0.1,
         patience: int | None = 10,
         scaler: str | None = "standard",
-        difference: bool = False,
+        difference: bool | str = "auto",
         residual: bool = False,
         random_state: int | None = None,
         device: Any = "auto",
@@ -250,7 +280,7 @@ class RecurrentForecaster(WindowForecaster):
     def _min_length(self) -> int:
         self._check_params()
         n_windows = 2 if self.validation_fraction > 0 else 1
-        return self.window + self._output_size + n_windows - 1 + int(bool(self.difference))
+        return self.window + self._output_size + n_windows - 1 + int(self.difference is not False)
 
     # -- fit ----------------------------------------------------------------
     def _fit(self, values: np.ndarray) -> None:
@@ -263,7 +293,9 @@ class RecurrentForecaster(WindowForecaster):
         )
         self.y_ = values
         self.n_fit_ = len(values)
-        model_values = np.diff(values, axis=0) if self.difference else values
+        self.differenced_ = _decide_differencing(values, self.difference)
+        self._offset = int(self.differenced_.any())
+        model_values = self._model_space(values)
         if self.scaler == "standard":
             self.scale_mean_ = model_values.mean(axis=0)
             std = model_values.std(axis=0)
@@ -380,19 +412,29 @@ class RecurrentForecaster(WindowForecaster):
         series ``series[i]``; returns (n_origins, horizon).
         """
         mean, std = self.scale_mean_[series][:, None], self.scale_std_[series][:, None]
-        need = self.window + int(bool(self.difference))
-        tails = np.stack([h[-need:] for h in histories])
-        model_values = np.diff(tails, axis=1) if self.difference else tails
+        tails = np.stack([h[-(self.window + self._offset) :] for h in histories])
+        differenced = self.differenced_[series][:, None]
+        if self._offset:
+            model_values = np.where(differenced, np.diff(tails, axis=1), tails[:, 1:])
+        else:
+            model_values = tails
         z = recursive_forecast(self._network_step, (model_values - mean) / std, horizon)
         out = z * std + mean
-        if self.difference:
-            out = tails[:, -1:] + np.cumsum(out, axis=1)
-        return out
+        return np.where(differenced, tails[:, -1:] + np.cumsum(out, axis=1), out)
+
+    def _model_space(self, values: np.ndarray) -> np.ndarray:
+        """Levels (T, n) to the unscaled series the network models: differences where decided.
+
+        Series kept in levels lose their first value so every column has the same length.
+        """
+        if not self._offset:
+            return values
+        return np.where(self.differenced_, np.diff(values, axis=0), values[1:])
 
     def _calibration_origins(self) -> np.ndarray:
         if self._n_val == 0:
             raise ValueError("prediction intervals need validation_fraction > 0 to calibrate on held-out windows.")
-        offset = int(bool(self.difference))
+        offset = self._offset
         n_windows = self.n_fit_ - offset - self.window - self._output_size + 1
         # The last input of validation window i sits at level position i + window - 1 (+1 if differenced).
         return np.arange(n_windows - self._n_val, n_windows) + self.window + offset - 1
@@ -411,7 +453,7 @@ class RNNForecaster(RecurrentForecaster):
 
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
-                 validation_fraction=0.1, patience=10, scaler="standard", difference=False, residual=False,
+                 validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
                  random_state=None, device="auto", warm_start=False, verbose=0):  # fmt: skip
         super().__init__(cell="rnn", **_same_arguments(locals()))
 
@@ -424,7 +466,7 @@ class LSTMForecaster(RecurrentForecaster):
 
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
-                 validation_fraction=0.1, patience=10, scaler="standard", difference=False, residual=False,
+                 validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
                  random_state=None, device="auto", warm_start=False, verbose=0):  # fmt: skip
         super().__init__(cell="lstm", **_same_arguments(locals()))
 
@@ -437,6 +479,6 @@ class GRUForecaster(RecurrentForecaster):
 
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
-                 validation_fraction=0.1, patience=10, scaler="standard", difference=False, residual=False,
+                 validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
                  random_state=None, device="auto", warm_start=False, verbose=0):  # fmt: skip
         super().__init__(cell="gru", **_same_arguments(locals()))
