@@ -190,3 +190,42 @@ def test_killed_dask_worker_loses_no_fold(dask_client):
     assert still_running, "the backtest finished before the worker was killed; make the folds longer"
     assert victim not in dask_client.run(os.getpid).values()
     pd.testing.assert_frame_equal(serial, done["result"].forecasts)
+
+
+COVARIATE_FORECASTERS = [
+    NaiveForecaster(),
+    ARForecaster(lags=3, future_covariates=["plan"], calendar=["dayofweek"]),
+    RegressionForecaster(Ridge(), window=14, strategy="direct", horizon=5, future_covariates=["plan"]),
+    LSTMForecaster(horizon=5, future_covariates=["plan"], calendar=["dayofweek"], **TINY),
+    GRUForecaster(horizon=5, future_covariates=["plan"], **TINY),
+]
+
+
+@pytest.mark.parametrize("policy", POLICIES[:3], ids=str)
+@pytest.mark.parametrize("forecaster", COVARIATE_FORECASTERS, ids=lambda f: type(f).__name__)
+def test_covariates_after_the_cutoff_do_not_leak(forecaster, policy, y):
+    rng = np.random.default_rng(7)
+    X = pd.DataFrame({"plan": (np.arange(len(y)) % 7 < 2).astype(float)}, index=y.index)
+    if not isinstance(forecaster, ARForecaster):
+        X["signal"] = np.roll(y.to_numpy(), 1)
+    dirty = X.copy()
+    dirty.iloc[126:] = rng.normal(scale=100.0, size=(len(y) - 126, X.shape[1]))
+    # Future covariates inside each forecast window are known ahead and may matter; keep them.
+    dirty.iloc[126:131, 0] = X.iloc[126:131, 0].to_numpy()
+    kwargs = {"horizon": 5, "initial": 100, "intervals": 0.8, "progress": False, **policy}
+    clean = backtest(forecaster, y, X, **kwargs).forecasts
+    noisy = backtest(forecaster, y, dirty, **kwargs).forecasts
+    before = clean["cutoff"] <= y.index[125]
+    for column in ("y_pred", "lower", "upper"):
+        np.testing.assert_array_equal(clean.loc[before, column], noisy.loc[before, column], err_msg=column)
+
+
+def test_future_covariates_of_the_window_are_used(y):
+    X = pd.DataFrame({"plan": (np.arange(len(y)) % 7 < 2).astype(float)}, index=y.index)
+    shifted = X.copy()
+    shifted.iloc[140:] += 3.0
+    f = ARForecaster(lags=2, future_covariates=["plan"])
+    a = backtest(f, y, X, horizon=5, initial=130, progress=False).forecasts
+    b = backtest(f, y, shifted, horizon=5, initial=130, progress=False).forecasts
+    changed = a["y_pred"].to_numpy() != b["y_pred"].to_numpy()
+    assert changed[a["timestamp"] >= y.index[140]].all() and not changed[a["cutoff"] < y.index[135]].any()

@@ -96,6 +96,22 @@ def test_naive_bad_strategy(y):
         NaiveForecaster("median").fit(y)
 
 
-def test_x_is_refused_clearly(y):
-    with pytest.raises(ValueError, match="X"):
-        NaiveForecaster().fit(y, X=y.to_frame())
+def test_naive_ignores_covariates(y):
+    X = pd.DataFrame({"wind": np.arange(len(y), dtype=float)}, index=y.index)
+    with_x = NaiveForecaster().fit(y, X=X).predict(3)
+    pd.testing.assert_series_equal(with_x, NaiveForecaster().fit(y).predict(3))
+
+
+def test_ar_refuses_past_only_covariates_with_an_explanation(y):
+    X = pd.DataFrame({"wind": np.arange(len(y), dtype=float)}, index=y.index)
+    with pytest.raises(ValueError, match="future_covariates"):
+        ARForecaster().fit(y, X=X)
+
+
+def test_ar_future_covariates_are_autoreg_exog(y):
+    X = pd.DataFrame({"promo": (np.arange(len(y)) % 5 == 0).astype(float)}, index=y.index)
+    ours = (
+        ARForecaster(lags=2, future_covariates=["promo"]).fit(y.iloc[:150], X.iloc[:150]).predict(5, X=X.iloc[150:155])
+    )
+    theirs = AutoReg(y.to_numpy()[:150], lags=2, exog=X.to_numpy()[:150]).fit().forecast(5, exog=X.to_numpy()[150:155])
+    np.testing.assert_allclose(ours.to_numpy(), theirs, rtol=1e-10)

@@ -269,12 +269,22 @@ def _as_2d(values: Any) -> np.ndarray:
     return array[:, None] if array.ndim == 1 else array
 
 
-def _predict_fold(forecaster: Any, horizon: int, coverage: float | None) -> tuple[np.ndarray, Any, Any, float]:
+def _future_X(forecaster: Any, X: Any, test: np.ndarray) -> Any:
+    """Only the declared future covariates of the forecast window: nothing else after the cutoff is passed on."""
+    if X is None:
+        return None
+    columns = forecaster.get_params().get("future_covariates") or []
+    return X.iloc[test][list(columns)] if columns else None
+
+
+def _predict_fold(
+    forecaster: Any, horizon: int, coverage: float | None, X_future: Any
+) -> tuple[np.ndarray, Any, Any, float]:
     start = time.perf_counter()
-    predictions = _as_2d(forecaster.predict(horizon))
+    predictions = _as_2d(forecaster.predict(horizon, X=X_future))
     lower = upper = None
     if coverage is not None:
-        band = forecaster.predict_interval(horizon, coverage=coverage)
+        band = forecaster.predict_interval(horizon, coverage=coverage, X=X_future)
         if isinstance(band.columns, pd.MultiIndex):
             lower = band.xs("lower", axis=1, level=1).to_numpy()
             upper = band.xs("upper", axis=1, level=1).to_numpy()
@@ -283,13 +293,15 @@ def _predict_fold(forecaster: Any, horizon: int, coverage: float | None) -> tupl
     return predictions, lower, upper, time.perf_counter() - start
 
 
-def _fit_and_predict(forecaster: Any, y_train: Any, X_train: Any, cutoff: int, horizon: int, coverage: Any) -> _Fold:
+def _fit_and_predict(
+    forecaster: Any, y_train: Any, X_train: Any, cutoff: int, horizon: int, coverage: Any, X_future: Any = None
+) -> _Fold:
     """One independent fold: fit a fresh clone on the training window, then forecast."""
     fitted = clone(forecaster)
     start = time.perf_counter()
     fitted.fit(y_train, X_train)
     fit_seconds = time.perf_counter() - start
-    predictions, lower, upper, predict_seconds = _predict_fold(fitted, horizon, coverage)
+    predictions, lower, upper, predict_seconds = _predict_fold(fitted, horizon, coverage, X_future)
     return _Fold(cutoff, predictions, lower, upper, fit_seconds, predict_seconds)
 
 
@@ -309,7 +321,7 @@ def _run_sequential(
 
     folds, current, last_cutoff = [], None, None
     supports_warm = warm_start and "warm_start" in forecaster.get_params()
-    for k, (train, _) in enumerate(tqdm(splits, desc="backtest", disable=not progress, leave=False)):
+    for k, (train, test) in enumerate(tqdm(splits, desc="backtest", disable=not progress, leave=False)):
         cutoff = int(train[-1])
         do_refit = current is None or refit is True or (refit is not False and k % int(refit) == 0)
         start = time.perf_counter()
@@ -323,7 +335,9 @@ def _run_sequential(
             new = slice(last_cutoff + 1, cutoff + 1)
             current.update(_slice(y, new), _slice(X, new))
         fit_seconds = time.perf_counter() - start
-        predictions, lower, upper, predict_seconds = _predict_fold(current, horizon, coverage)
+        predictions, lower, upper, predict_seconds = _predict_fold(
+            current, horizon, coverage, _future_X(forecaster, X, test)
+        )
         folds.append(_Fold(cutoff, predictions, lower, upper, fit_seconds, predict_seconds))
         last_cutoff = cutoff
     return folds
@@ -363,7 +377,10 @@ def backtest(
     y : pd.Series, pd.DataFrame or np.ndarray
         The whole series; each fold trains on its past only.
     X : pd.DataFrame, optional
-        Covariates on the index of ``y``, sliced like ``y``.
+        Covariates on the index of ``y``. Each fold fits on the rows up to its
+        cutoff; ``predict`` receives only the columns the forecaster declares
+        in ``future_covariates``, for the forecast window. Nothing else after
+        the cutoff reaches the forecaster.
     cv : WalkForward, optional
         The folds. Without it they are built from ``horizon``, ``step``,
         ``initial`` and ``window`` (a sliding window is ``initial`` long).
@@ -433,8 +450,19 @@ def fold_jobs(
     """
     if refit is True and not warm_start:
         return [
-            (_single_fold, (forecaster, _slice(y, train), _slice(X, train), int(train[-1]), horizon, coverage))
-            for train, _ in splits
+            (
+                _single_fold,
+                (
+                    forecaster,
+                    _slice(y, train),
+                    _slice(X, train),
+                    int(train[-1]),
+                    horizon,
+                    coverage,
+                    _future_X(forecaster, X, test),
+                ),
+            )
+            for train, test in splits
         ]
     return [(_run_sequential, (forecaster, y, X, splits, horizon, refit, warm_start, coverage, False))]
 

@@ -25,7 +25,21 @@ __all__ = [
     "future_index",
     "season_length_for",
     "conformal_halfwidth",
+    "calendar_features",
+    "CALENDAR_PERIODS",
 ]
+
+#: Calendar features and their cycle: each becomes a sine/cosine pair of the position in the cycle.
+CALENDAR_PERIODS = {
+    "minute": lambda i: (i.minute, 60.0),
+    "hour": lambda i: (i.hour + i.minute / 60.0, 24.0),
+    "dayofweek": lambda i: (i.day_of_week, 7.0),
+    "dayofmonth": lambda i: (i.day - 1, i.days_in_month.to_numpy(dtype=float)),
+    "dayofyear": lambda i: (i.day_of_year - 1, np.where(i.is_leap_year, 366.0, 365.0)),
+    "weekofyear": lambda i: (i.isocalendar().week.to_numpy(dtype=float) - 1, 52.0),
+    "month": lambda i: (i.month - 1, 12.0),
+    "quarter": lambda i: (i.quarter - 1, 4.0),
+}
 
 # Seasonal period implied by a frequency: the cycle users of that frequency mean.
 _SEASON_BY_FREQ = {"h": 24, "D": 7, "B": 5, "W": 52, "M": 12, "MS": 12, "ME": 12, "Q": 4, "QS": 4, "QE": 4}
@@ -222,6 +236,40 @@ def future_index(last: Any, freq: Any, horizon: int) -> pd.Index:
     return pd.RangeIndex(last + freq, last + freq * (horizon + 1), freq)
 
 
+def calendar_features(index: pd.Index, names: Any) -> pd.DataFrame:
+    """Deterministic calendar features of a DatetimeIndex, as sine/cosine pairs.
+
+    Parameters
+    ----------
+    index : pd.DatetimeIndex
+        The timestamps.
+    names : list of str
+        Any of ``"minute"``, ``"hour"``, ``"dayofweek"``, ``"dayofmonth"``,
+        ``"dayofyear"``, ``"weekofyear"``, ``"month"``, ``"quarter"``.
+
+    Returns
+    -------
+    pd.DataFrame of shape (len(index), 2 * len(names))
+        Columns ``{name}_sin`` and ``{name}_cos``: the position in the cycle
+        (e.g. day 0..364 of 365) mapped to the unit circle, so the end of a
+        cycle lies next to its start.
+    """
+    if isinstance(names, str) or not isinstance(names, (list, tuple)):
+        raise TypeError(f"calendar must be a list of feature names such as ['dayofyear'], got {names!r}.")
+    unknown = [n for n in names if n not in CALENDAR_PERIODS]
+    if unknown:
+        raise ValueError(f"unknown calendar feature {unknown[0]!r}; choose from {list(CALENDAR_PERIODS)}.")
+    if not isinstance(index, pd.DatetimeIndex):
+        raise TypeError("calendar features need a DatetimeIndex; this series has an integer index.")
+    columns = {}
+    for name in names:
+        position, period = CALENDAR_PERIODS[name](index)
+        angle = 2.0 * np.pi * np.asarray(position, dtype=float) / period
+        columns[f"{name}_sin"] = np.sin(angle)
+        columns[f"{name}_cos"] = np.cos(angle)
+    return pd.DataFrame(columns, index=index)
+
+
 def season_length_for(freq: Any, name: str = "season_length") -> int:
     """The usual seasonal period of a frequency: 24 for hourly, 7 for daily, 5 for business days...
 
@@ -277,10 +325,17 @@ class BaseForecaster(BaseEstimator):
     """Base class of every tsrnn forecaster.
 
     Subclasses implement four hooks on float arrays of shape
-    (n_timestamps, n_series): ``_fit(values, X)``, ``_update(values, X)``,
-    ``_predict(horizon)`` returning (horizon, n_series) and
-    ``_predict_interval(horizon, coverage)`` returning ``(lower, upper)``.
+    (n_timestamps, n_series): ``_fit(values)``, ``_update(values)``,
+    ``_predict(horizon, future)`` returning (horizon, n_series) and
+    ``_predict_interval(horizon, coverage, future)`` returning ``(lower, upper)``.
     The public methods validate inputs and put outputs on the future index.
+
+    Covariates: the base validates ``X`` and keeps the covariate history in
+    ``past_`` and ``future_`` (rows aligned with the history) for the hooks;
+    ``future`` holds the future covariates of the forecast window. The class
+    attribute ``covariate_support`` says what a forecaster does with ``X``:
+    ``"ignore"`` (accepted, unused), ``"future"`` (future covariates only) or
+    ``"both"`` (past and future covariates).
 
     Attributes
     ----------
@@ -292,7 +347,14 @@ class BaseForecaster(BaseEstimator):
         The series names seen in ``fit``.
     n_series_ : int
         The number of series seen in ``fit``.
+    past_covariates_, future_covariates_ : list of str
+        Covariate columns known only up to the forecast origin, and those known
+        ahead (``future_covariates`` plus the ``calendar`` features).
+    past_, future_ : np.ndarray of shape (n_timestamps, n_past) and (n_timestamps, n_future)
+        Their values over the history.
     """
+
+    covariate_support = "ignore"
 
     def _min_length(self) -> int:
         """The fewest observations ``fit`` accepts; subclasses compute theirs."""
@@ -308,18 +370,22 @@ class BaseForecaster(BaseEstimator):
             The history, on a regular DatetimeIndex or an integer index.
             A DataFrame holds one series per column.
         X : pd.DataFrame, optional
-            Exogenous covariates on the index of ``y``.
+            Covariates on the same index as ``y``, shared by all its series.
+            Columns named in ``future_covariates`` are known ahead and needed
+            again by ``predict``; the others are past covariates, known up to
+            the forecast origin only.
 
         Returns
         -------
         self
         """
         data = check_series(y, "y", min_length=self._min_length())
-        self._check_X(X)
         self.kind_ = data.kind
         self.columns_ = data.columns
         self.n_series_ = len(data.columns)
         self.freq_ = data.freq
+        self.past_covariates_, self.future_covariates_ = self._covariate_names(X)
+        self.past_, self.future_ = self._covariate_values(X, data.index, "X", y_name="y")
         self._fit(data.values)
         self.cutoff_ = data.index[-1]
         return self
@@ -336,7 +402,7 @@ class BaseForecaster(BaseEstimator):
             New observations, of the same kind and columns as ``y`` in ``fit``,
             starting at the period right after ``cutoff_``.
         X_new : pd.DataFrame, optional
-            Covariates of the new observations.
+            Covariates of the new observations (required when ``fit`` had ``X``).
 
         Returns
         -------
@@ -344,7 +410,6 @@ class BaseForecaster(BaseEstimator):
         """
         check_is_fitted(self)
         data = check_series(y_new, "y_new", known_freq=self.freq_)
-        self._check_X(X_new)
         if data.kind == "frame" and data.columns != self.columns_:
             raise ValueError(f"y_new has columns {data.columns}; the forecaster was fitted on {self.columns_}.")
         if len(data.columns) != self.n_series_:
@@ -363,17 +428,24 @@ class BaseForecaster(BaseEstimator):
                     f"y_new starts at {first} and {what} the history, which ends at {self.cutoff_}; "
                     f"it must start at {expected[0]} and continue every {self.freq_}."
                 )
+        past, future = self._covariate_values(X_new, new_index, "X_new", y_name="y_new")
+        self.past_ = np.concatenate([self.past_, past])
+        self.future_ = np.concatenate([self.future_, future])
         self._update(data.values)
         self.cutoff_ = new_index[-1]
         return self
 
-    def predict(self, horizon: int) -> Any:
+    def predict(self, horizon: int, X: Any = None) -> Any:
         """Forecast the ``horizon`` periods after ``cutoff_``.
 
         Parameters
         ----------
         horizon : int
             Number of periods to forecast.
+        X : pd.DataFrame, optional
+            The future covariates for (at least) the ``horizon`` periods after
+            ``cutoff_``; required when the forecaster has ``future_covariates``.
+            Calendar features are computed, never needed here.
 
         Returns
         -------
@@ -382,10 +454,10 @@ class BaseForecaster(BaseEstimator):
         """
         check_is_fitted(self)
         horizon = check_horizon(horizon)
-        values = self._predict(horizon)
+        values = self._predict(horizon, self._future_ahead(X, horizon))
         return self._wrap(values, horizon)
 
-    def predict_interval(self, horizon: int, coverage: float = 0.9) -> pd.DataFrame:
+    def predict_interval(self, horizon: int, coverage: float = 0.9, X: Any = None) -> pd.DataFrame:
         """Prediction intervals for the ``horizon`` periods after ``cutoff_``.
 
         Parameters
@@ -394,6 +466,8 @@ class BaseForecaster(BaseEstimator):
             Number of periods to forecast.
         coverage : float, default=0.9
             The nominal probability that the interval holds the observation.
+        X : pd.DataFrame, optional
+            Future covariates, as for ``predict``.
 
         Returns
         -------
@@ -404,7 +478,7 @@ class BaseForecaster(BaseEstimator):
         check_is_fitted(self)
         horizon = check_horizon(horizon)
         coverage = check_coverage(coverage)
-        lower, upper = self._predict_interval(horizon, coverage)
+        lower, upper = self._predict_interval(horizon, coverage, self._future_ahead(X, horizon))
         index = future_index(self.cutoff_, self.freq_, horizon)
         if self.kind_ in ("series", "array1d"):
             return pd.DataFrame({"lower": lower[:, 0], "upper": upper[:, 0]}, index=index)
@@ -412,11 +486,124 @@ class BaseForecaster(BaseEstimator):
         stacked = np.stack([lower, upper], axis=2).reshape(horizon, -1)
         return pd.DataFrame(stacked, index=index, columns=columns)
 
-    # -- helpers for subclasses ------------------------------------------
-    def _check_X(self, X: Any) -> None:
-        if X is not None:
-            raise ValueError(f"{type(self).__name__} does not support exogenous covariates X; pass X=None.")
+    # -- covariates ---------------------------------------------------------
+    def _covariate_names(self, X: Any) -> tuple[list, list]:
+        """Split the columns of ``X`` into past and future covariates; add the calendar features."""
+        if self.covariate_support == "ignore":
+            return [], []
+        params = self.get_params()
+        declared = params.get("future_covariates")
+        calendar = params.get("calendar")
+        declared = [] if declared is None else declared
+        if isinstance(declared, str) or not isinstance(declared, (list, tuple)):
+            raise TypeError(f"future_covariates must be a list of column names or None, got {declared!r}.")
+        if calendar is not None:
+            calendar_features(pd.DatetimeIndex([]), calendar)  # validates the names
+        if X is None:
+            if declared:
+                raise ValueError(f"future_covariates={list(declared)} names columns of X, but X is None.")
+            past, future = [], []
+        else:
+            if isinstance(X, pd.Series):
+                X = X.to_frame()
+            if not isinstance(X, pd.DataFrame):
+                raise TypeError(f"X must be a pandas DataFrame of covariates, got {type(X).__name__}.")
+            missing = [c for c in declared if c not in X.columns]
+            if missing:
+                raise ValueError(f"future_covariates names {missing}, which X does not have; X has {list(X.columns)}.")
+            past = [str(c) for c in X.columns if c not in declared]
+            future = [str(c) for c in declared]
+        future += [] if calendar is None else [f"{n}_{f}" for n in calendar for f in ("sin", "cos")]
+        if self.covariate_support == "future" and past:
+            raise ValueError(
+                f"{type(self).__name__} needs covariates known over the forecast horizon, but X has past-only "
+                f"columns {past}; list them in future_covariates if their future values will be known, or drop them."
+            )
+        return past, future
 
+    def _covariate_values(self, X: Any, index: pd.Index, name: str, y_name: str) -> tuple[np.ndarray, np.ndarray]:
+        """Past and future covariate values on ``index``, from ``X`` and the calendar."""
+        n = len(index)
+        if self.covariate_support == "ignore":
+            return np.zeros((n, 0)), np.zeros((n, 0))
+        had_columns = [c for c in self.past_covariates_ + self.future_covariates_ if not self._is_calendar(c)]
+        if X is None:
+            if had_columns:
+                raise ValueError(f"{name} is required: the forecaster was fitted with covariates {had_columns}.")
+            past = np.zeros((n, 0))
+            user_future = np.zeros((n, 0))
+        else:
+            frame = self._aligned_X(X, index, name, y_name)
+            past, user_future = np.zeros((n, 0)), np.zeros((n, 0))
+            if self.past_covariates_:
+                past = check_series(frame[self.past_covariates_], name, known_freq=self.freq_).values
+            user = [c for c in self.future_covariates_ if not self._is_calendar(c)]
+            if user:
+                user_future = check_series(frame[user], name, known_freq=self.freq_).values
+        return past, np.hstack([user_future, self._calendar(index)])
+
+    def _future_ahead(self, X: Any, horizon: int) -> np.ndarray:
+        """The future covariates of the ``horizon`` periods after ``cutoff_``, shape (horizon, n_future)."""
+        if self.covariate_support == "ignore":
+            return np.zeros((horizon, 0))
+        index = future_index(self.cutoff_, self.freq_, horizon)
+        user = [c for c in self.future_covariates_ if not self._is_calendar(c)]
+        if not user:
+            return self._calendar(index)
+        if X is None:
+            raise ValueError(
+                f"X is required: the forecaster uses future covariates {user}; pass their values for the "
+                f"{horizon} periods {index[0]} .. {index[-1]}."
+            )
+        if isinstance(X, pd.Series):
+            X = X.to_frame()
+        if not isinstance(X, pd.DataFrame):
+            raise TypeError(f"X must be a pandas DataFrame of future covariates, got {type(X).__name__}.")
+        missing = [c for c in user if c not in X.columns]
+        if missing:
+            raise ValueError(f"X lacks the future covariates {missing}.")
+        absent = index.difference(X.index)
+        if len(absent):
+            raise ValueError(
+                f"X must cover the {horizon} forecast periods {index[0]} .. {index[-1]}; "
+                f"it has no row for {absent[0]} ({len(absent)} missing)."
+            )
+        values = check_series(X.loc[index, user], "X", known_freq=self.freq_).values
+        return np.hstack([values, self._calendar(index)])
+
+    def _aligned_X(self, X: Any, index: pd.Index, name: str, y_name: str) -> pd.DataFrame:
+        if isinstance(X, pd.Series):
+            X = X.to_frame()
+        if not isinstance(X, pd.DataFrame):
+            raise TypeError(f"{name} must be a pandas DataFrame of covariates, got {type(X).__name__}.")
+        if len(X) != len(index):
+            raise ValueError(f"{name} has {len(X)} rows but {y_name} has {len(index)}; they must share the index.")
+        if not X.index.equals(index):
+            position = int(np.argmax(np.asarray(X.index) != np.asarray(index)))
+            raise ValueError(
+                f"{name} is not on the index of {y_name}: the first mismatch is at position {position}, "
+                f"where {name} has {X.index[position]} and {y_name} has {index[position]}."
+            )
+        missing = [
+            c
+            for c in self.past_covariates_ + self.future_covariates_
+            if not self._is_calendar(c) and c not in X.columns
+        ]
+        if missing:
+            raise ValueError(f"{name} lacks the covariates {missing} seen in fit.")
+        return X
+
+    def _is_calendar(self, column: str) -> bool:
+        calendar = self.get_params().get("calendar") or []
+        return any(column in (f"{n}_sin", f"{n}_cos") for n in calendar)
+
+    def _calendar(self, index: pd.Index) -> np.ndarray:
+        calendar = self.get_params().get("calendar")
+        if not calendar:
+            return np.zeros((len(index), 0))
+        return calendar_features(index, calendar).to_numpy()
+
+    # -- helpers for subclasses ------------------------------------------
     def _wrap(self, values: np.ndarray, horizon: int) -> Any:
         if self.kind_ == "array1d":
             return values[:, 0].copy()
@@ -434,8 +621,8 @@ class BaseForecaster(BaseEstimator):
     def _update(self, values: np.ndarray) -> None:
         raise NotImplementedError
 
-    def _predict(self, horizon: int) -> np.ndarray:
+    def _predict(self, horizon: int, future: np.ndarray) -> np.ndarray:
         raise NotImplementedError
 
-    def _predict_interval(self, horizon: int, coverage: float) -> tuple[np.ndarray, np.ndarray]:
+    def _predict_interval(self, horizon: int, coverage: float, future: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         raise NotImplementedError

@@ -17,7 +17,7 @@ from sklearn.base import clone, is_regressor
 from statsmodels.tsa.ar_model import AutoReg, ar_select_order
 
 from tsrnn.base import BaseForecaster, season_length_for
-from tsrnn.windowing import WindowForecaster, make_windows, recursive_forecast
+from tsrnn.windowing import WindowForecaster, future_block, make_windows, recursive_forecast
 
 __all__ = ["NaiveForecaster", "ARForecaster", "RegressionForecaster"]
 
@@ -42,6 +42,9 @@ class NaiveForecaster(BaseForecaster):
     season_length : int, optional
         Season length for ``"seasonal"``; inferred from the index frequency when
         omitted (7 for daily, 5 for business days, 24 for hourly, 12 for monthly).
+    future_covariates, calendar : ignored
+        Accepted so every forecaster takes the same arguments: a naive rule
+        uses no covariates, and ``X`` is accepted and ignored everywhere.
 
     Attributes
     ----------
@@ -61,9 +64,17 @@ class NaiveForecaster(BaseForecaster):
     (drift) and ``sqrt(floor((h - 1) / m) + 1)`` (seasonal).
     """
 
-    def __init__(self, strategy: str = "last", season_length: int | None = None):
+    def __init__(
+        self,
+        strategy: str = "last",
+        season_length: int | None = None,
+        future_covariates: list[str] | None = None,
+        calendar: list[str] | None = None,
+    ):
         self.strategy = strategy
         self.season_length = season_length
+        self.future_covariates = future_covariates
+        self.calendar = calendar
 
     def _min_length(self) -> int:
         return 3
@@ -101,7 +112,7 @@ class NaiveForecaster(BaseForecaster):
     def _update(self, values: np.ndarray) -> None:
         self.y_ = np.concatenate([self.y_, values])
 
-    def _predict(self, horizon: int) -> np.ndarray:
+    def _predict(self, horizon: int, future: np.ndarray | None = None) -> np.ndarray:
         y, steps = self.y_, np.arange(1, horizon + 1)[:, None]
         if self.strategy == "last":
             return np.repeat(y[-1:], horizon, axis=0)
@@ -113,7 +124,7 @@ class NaiveForecaster(BaseForecaster):
         m = self.season_length_
         return y[-m:][(steps[:, 0] - 1) % m]
 
-    def _predict_interval(self, horizon: int, coverage: float) -> tuple[np.ndarray, np.ndarray]:
+    def _predict_interval(self, horizon: int, coverage: float, future: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         point = self._predict(horizon)
         h, n = np.arange(1, horizon + 1, dtype=float)[:, None], len(self.y_)
         if self.strategy == "last":
@@ -148,6 +159,13 @@ class ARForecaster(BaseForecaster):
     period : int, optional
         Season length for ``seasonal=True``; inferred from the index frequency
         when omitted.
+    future_covariates : list of str, optional
+        Columns of ``X`` known ahead; they enter AutoReg as ``exog`` and
+        ``predict`` needs their future values. AR takes no past-only
+        covariates: AutoReg needs every exogenous value over the horizon.
+    calendar : list of str, optional
+        Calendar features (e.g. ``["dayofyear"]``) added to ``exog``, computed
+        from the index.
 
     Attributes
     ----------
@@ -173,12 +191,21 @@ class ARForecaster(BaseForecaster):
         trend: str = "c",
         seasonal: bool = False,
         period: int | None = None,
+        future_covariates: list[str] | None = None,
+        calendar: list[str] | None = None,
     ):
         self.lags = lags
         self.max_lags = max_lags
         self.trend = trend
         self.seasonal = seasonal
         self.period = period
+        self.future_covariates = future_covariates
+        self.calendar = calendar
+
+    covariate_support = "future"
+
+    def _exog(self, values: np.ndarray | None) -> np.ndarray | None:
+        return values if values is not None and values.shape[1] else None
 
     def _check_params(self) -> None:
         if self.trend not in _TREND_TERMS:
@@ -204,7 +231,7 @@ class ARForecaster(BaseForecaster):
         period = None
         if self.seasonal:
             period = season_length_for(self.freq_, "period") if self.period is None else int(self.period)
-        k_fixed = _TREND_TERMS[self.trend] + (period - 1 if period else 0)
+        k_fixed = _TREND_TERMS[self.trend] + (period - 1 if period else 0) + self.future_.shape[1]
         n = len(values)
         if isinstance(self.lags, str):
             self.max_lags_ = min(int(self.max_lags), (n - k_fixed - 1) // 2)
@@ -224,7 +251,10 @@ class ARForecaster(BaseForecaster):
         chosen, results = [], []
         for j in range(values.shape[1]):
             lags_j = self._select_lags(values[:, j], period) if isinstance(self.lags, str) else lags
-            model = AutoReg(values[:, j], lags=lags_j, trend=self.trend, seasonal=self.seasonal, period=period)
+            model = AutoReg(
+                values[:, j], lags=lags_j, trend=self.trend, seasonal=self.seasonal, period=period,
+                exog=self._exog(self.future_),
+            )  # fmt: skip
             chosen.append(list(lags_j))
             results.append(model.fit())
         self._results = results
@@ -237,27 +267,30 @@ class ARForecaster(BaseForecaster):
             # A constant or near-collinear window makes statsmodels warn; the choice is still valid.
             warnings.simplefilter("ignore")
             selection = ar_select_order(
-                y, maxlag=self.max_lags_, ic=self.lags, trend=self.trend, seasonal=self.seasonal, period=period
-            )
+                y, maxlag=self.max_lags_, ic=self.lags, trend=self.trend, seasonal=self.seasonal, period=period,
+                exog=self._exog(self.future_),
+            )  # fmt: skip
         lags = list(selection.ar_lags or [])
         if not lags and self.trend == "n":
             lags = [1]
         return lags
 
     def _update(self, values: np.ndarray) -> None:
-        self._results = [r.append(values[:, j], refit=False) for j, r in enumerate(self._results)]
+        new_exog = self._exog(self.future_[-len(values) :])
+        self._results = [r.append(values[:, j], exog=new_exog, refit=False) for j, r in enumerate(self._results)]
         self.result_ = (
             self._results[0] if not isinstance(self.result_, dict) else dict(zip(self.columns_, self._results))
         )
 
-    def _predict(self, horizon: int) -> np.ndarray:
-        return np.column_stack([np.asarray(r.forecast(horizon)) for r in self._results])
+    def _predict(self, horizon: int, future: np.ndarray) -> np.ndarray:
+        exog = self._exog(future)
+        return np.column_stack([np.asarray(r.forecast(horizon, exog=exog)) for r in self._results])
 
-    def _predict_interval(self, horizon: int, coverage: float) -> tuple[np.ndarray, np.ndarray]:
+    def _predict_interval(self, horizon: int, coverage: float, future: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         bounds = []
         for result in self._results:
             n = result.model.endog.shape[0]
-            prediction = result.get_prediction(start=n, end=n + horizon - 1)
+            prediction = result.get_prediction(start=n, end=n + horizon - 1, exog_oos=self._exog(future))
             bounds.append(np.asarray(prediction.conf_int(alpha=1.0 - coverage)))
         lower = np.column_stack([b[:, 0] for b in bounds])
         upper = np.column_stack([b[:, 1] for b in bounds])
@@ -283,6 +316,12 @@ class RegressionForecaster(WindowForecaster):
     calibration_fraction : float, default=0.2
         The most recent fraction of the training windows whose (in-sample)
         multi-step errors calibrate the prediction intervals.
+    future_covariates : list of str, optional
+        Columns of ``X`` known ahead: their values at the target step(s) are
+        features. The other columns of ``X`` are past covariates: their last
+        ``window`` values are features beside the lags.
+    calendar : list of str, optional
+        Calendar features of the target step(s), e.g. ``["dayofweek"]``.
 
     Attributes
     ----------
@@ -311,12 +350,16 @@ class RegressionForecaster(WindowForecaster):
         strategy: str = "recursive",
         horizon: int = 1,
         calibration_fraction: float = 0.2,
+        future_covariates: list[str] | None = None,
+        calendar: list[str] | None = None,
     ):
         self.estimator = estimator
         self.window = window
         self.strategy = strategy
         self.horizon = horizon
         self.calibration_fraction = calibration_fraction
+        self.future_covariates = future_covariates
+        self.calendar = calendar
 
     def _outputs(self) -> int:
         return self.horizon if self.strategy == "direct" else 1
@@ -335,22 +378,31 @@ class RegressionForecaster(WindowForecaster):
             raise TypeError(f"estimator must be a scikit-learn regressor, got {self.estimator!r}.")
         if not 0.0 < self.calibration_fraction < 1.0:
             raise ValueError(f"calibration_fraction must be in (0, 1), got {self.calibration_fraction!r}.")
-        inputs, targets = make_windows(values, self.window, self._outputs())
-        # (n_windows, window, n_series) -> one row per (series, window).
-        X = inputs.transpose(2, 0, 1).reshape(-1, self.window)
-        Y = targets.transpose(2, 0, 1).reshape(-1, self._outputs())
-        self.estimators_ = [clone(self.estimator).fit(X, Y[:, k]) for k in range(self._outputs())]
+        outputs = self._outputs()
+        inputs, targets = make_windows(values, self.window, outputs)
+        n = len(inputs)
+        # One row per (series, window): lags, then past covariate lags, then future covariates of the targets.
+        shared = [make_windows(self.past_, self.window, outputs)[0].reshape(n, -1)]
+        shared.append(make_windows(self.future_, self.window, outputs)[1].reshape(n, -1))
+        X = np.vstack([np.hstack([inputs[:, :, j], *shared]) for j in range(values.shape[1])])
+        Y = targets.transpose(2, 0, 1).reshape(-1, outputs)
+        self.estimators_ = [clone(self.estimator).fit(X, Y[:, k]) for k in range(outputs)]
         self.y_ = values
         self.n_fit_ = len(values)
-        self._n_windows = len(inputs)
+        self._n_windows = n
         self._calibration = None
 
-    def _step(self, contexts: np.ndarray) -> np.ndarray:
-        return np.column_stack([np.asarray(e.predict(contexts), dtype=float) for e in self.estimators_])
+    def _forecast_at(self, series: np.ndarray, ends: np.ndarray, horizon: int, future: np.ndarray) -> np.ndarray:
+        contexts, past = self._tails(series, ends, self.window)
+        past = past.reshape(len(series), -1)
+        outputs = self._outputs()
 
-    def _forecast_levels(self, histories: list[np.ndarray], series: np.ndarray, horizon: int) -> np.ndarray:
-        contexts = np.stack([h[-self.window :] for h in histories])
-        return recursive_forecast(self._step, contexts, horizon)
+        def step(current: np.ndarray, done: int) -> np.ndarray:
+            ahead = future_block(future, done, outputs).reshape(len(current), -1)
+            features = np.hstack([current, past, ahead])
+            return np.column_stack([np.asarray(e.predict(features), dtype=float) for e in self.estimators_])
+
+        return recursive_forecast(step, contexts, horizon)
 
     def _calibration_origins(self) -> np.ndarray:
         n_origins = max(_MIN_ORIGINS, int(round(self.calibration_fraction * self._n_windows)))

@@ -17,7 +17,7 @@ import pandas as pd
 import torch
 from torch import nn
 
-from tsrnn.windowing import WindowForecaster, recursive_forecast
+from tsrnn.windowing import WindowForecaster, future_block, recursive_forecast
 
 __all__ = ["RecurrentForecaster", "RNNForecaster", "LSTMForecaster", "GRUForecaster", "RecurrentNetwork"]
 
@@ -47,10 +47,15 @@ class RecurrentNetwork(nn.Module):
     residual : bool
         Add the last input value to every output, so the network learns the
         change from the last observation and an untrained one forecasts it.
+    future_size : int
+        Future covariates per output step, given to the head beside the last
+        hidden state.
 
     Shapes
     ------
-    Input ``(batch, window, input_size)``, output ``(batch, output_size)``.
+    Input ``(batch, window, input_size)`` and, with future covariates,
+    ``(batch, output_size * future_size)``; output ``(batch, output_size)``.
+    The first input feature is the target series.
     """
 
     def __init__(
@@ -62,18 +67,22 @@ class RecurrentNetwork(nn.Module):
         dropout: float,
         output_size: int,
         residual: bool = False,
+        future_size: int = 0,
     ):
         super().__init__()
         self.rnn = _CELLS[cell](
             input_size, hidden_size, num_layers=num_layers, batch_first=True, dropout=dropout if num_layers > 1 else 0.0
         )
         self.dropout = nn.Dropout(dropout)
-        self.head = nn.Linear(hidden_size, output_size)
+        self.head = nn.Linear(hidden_size + output_size * future_size, output_size)
         self.residual = residual
 
-    def forward(self, x: torch.Tensor) -> torch.Tensor:
+    def forward(self, x: torch.Tensor, future: torch.Tensor | None = None) -> torch.Tensor:
         out, _ = self.rnn(x)
-        y = self.head(self.dropout(out[:, -1]))
+        last = self.dropout(out[:, -1])
+        if future is not None:
+            last = torch.cat([last, future], dim=1)
+        y = self.head(last)
         if self.residual:
             y = y + x[:, -1, :1]
         return y
@@ -172,6 +181,16 @@ class RecurrentForecaster(WindowForecaster):
         A new ``fit`` continues from the current weights instead of new ones.
     verbose : int, default=0
         1 shows a progress bar of epochs with the training and validation loss.
+    future_covariates : list of str, optional
+        Columns of ``X`` known ahead (calendar, planned events, weather
+        forecasts): their values over the output steps enter the head beside
+        the last hidden state, and ``predict`` needs them. The other columns
+        of ``X`` are past covariates: extra input features of the window,
+        standardised on the training data. With past covariates, forecasts
+        reach at most the trained ``horizon``.
+    calendar : list of str, optional
+        Calendar features of the output steps (e.g. ``["dayofyear"]``),
+        computed from the index as future covariates.
 
     Attributes
     ----------
@@ -225,6 +244,8 @@ class RecurrentForecaster(WindowForecaster):
         device: Any = "auto",
         warm_start: bool = False,
         verbose: int = 0,
+        future_covariates: list[str] | None = None,
+        calendar: list[str] | None = None,
     ):
         self.cell = cell
         self.window = window
@@ -247,6 +268,8 @@ class RecurrentForecaster(WindowForecaster):
         self.device = device
         self.warm_start = warm_start
         self.verbose = verbose
+        self.future_covariates = future_covariates
+        self.calendar = calendar
 
     # -- validation -------------------------------------------------------
     def _check_params(self) -> None:
@@ -304,19 +327,30 @@ class RecurrentForecaster(WindowForecaster):
             self.scale_mean_ = np.zeros(values.shape[1])
             self.scale_std_ = np.ones(values.shape[1])
         z = (model_values - self.scale_mean_) / self.scale_std_
+        # Covariates row i belongs with model value i, i.e. level position i + offset.
+        self.covariate_mean_, self.covariate_std_ = {}, {}
+        for kind, covariates in (("past", self.past_), ("future", self.future_)):
+            mean, std = covariates.mean(axis=0), covariates.std(axis=0)
+            self.covariate_mean_[kind], self.covariate_std_[kind] = mean, np.where(std > 0, std, 1.0)
+        past = self._scaled("past", self.past_[self._offset :])
+        future = self._scaled("future", self.future_[self._offset :])
         n_windows = len(z) - self.window - self._output_size + 1
         n_val = max(1, int(round(self.validation_fraction * n_windows))) if self.validation_fraction > 0 else 0
         self._n_val = min(n_val, n_windows - 1)
         with torch.random.fork_rng(devices=[]):
             torch.manual_seed(seed)
             network = self._initial_network()
-            self._train(network, z, n_windows, seed)
+            self._train(network, z, past, future, n_windows, seed)
         self._calibration = None
+
+    def _scaled(self, kind: str, values: np.ndarray) -> np.ndarray:
+        return (values - self.covariate_mean_[kind]) / self.covariate_std_[kind]
 
     def _initial_network(self) -> RecurrentNetwork:
         fresh = RecurrentNetwork(
-            self.cell, 1, self.hidden_size, self.num_layers, self.dropout, self._output_size, self.residual
-        )
+            self.cell, 1 + self.past_.shape[1], self.hidden_size, self.num_layers, self.dropout, self._output_size,
+            self.residual, self.future_.shape[1],
+        )  # fmt: skip
         previous = getattr(self, "network_", None)
         if self.warm_start and previous is not None:
             try:
@@ -326,14 +360,43 @@ class RecurrentForecaster(WindowForecaster):
                 pass
         return fresh
 
-    def _train(self, network: RecurrentNetwork, z: np.ndarray, n_windows: int, seed: int) -> None:
+    def _batches(self, z: np.ndarray, past: np.ndarray, future: np.ndarray) -> tuple[Any, torch.Tensor]:
+        """A function from window starts to network inputs, and the targets of every start.
+
+        Series are laid end to end: window starts never cross a boundary, so one
+        unfold gives every window of every series as a view, gathered per batch.
+        Covariates are shared by all series and indexed by position in the series.
+        """
+        device, span, H = self.device_, len(z), self._output_size
+        flat = torch.as_tensor(np.ascontiguousarray(z.T).reshape(-1), dtype=torch.float32, device=device)
+        windows = flat.unfold(0, self.window, 1)
+        targets = flat[self.window :].unfold(0, H, 1)
+        past_windows = future_blocks = None
+        if past.shape[1]:
+            past_t = torch.as_tensor(past, dtype=torch.float32, device=device)
+            past_windows = past_t.unfold(0, self.window, 1)  # (positions, p, window)
+        if future.shape[1]:
+            future_t = torch.as_tensor(future, dtype=torch.float32, device=device)
+            future_blocks = future_t[self.window :].unfold(0, H, 1)  # (positions, f, H)
+
+        def inputs(starts: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
+            x = windows[starts].unsqueeze(-1)
+            if past_windows is None and future_blocks is None:
+                return x, None
+            positions = starts % span
+            if past_windows is not None:
+                x = torch.cat([x, past_windows[positions].transpose(1, 2)], dim=2)
+            ahead = None if future_blocks is None else future_blocks[positions].transpose(1, 2).reshape(len(starts), -1)
+            return x, ahead
+
+        return inputs, targets
+
+    def _train(
+        self, network: RecurrentNetwork, z: np.ndarray, past: np.ndarray, future: np.ndarray, n_windows: int, seed: int
+    ) -> None:
         device = self.device_
         n_series, span = z.shape[1], len(z)
-        # Series laid end to end: window starts never cross a boundary, so one unfold
-        # gives every window of every series as a view, gathered per batch.
-        flat = torch.as_tensor(np.ascontiguousarray(z.T).reshape(-1), dtype=torch.float32, device=device)
-        inputs = flat.unfold(0, self.window, 1)
-        targets = flat[self.window :].unfold(0, self._output_size, 1)
+        inputs, targets = self._batches(z, past, future)
         starts = torch.arange(n_windows, device=device)
         offsets = torch.arange(n_series, device=device) * span
         n_train = n_windows - self._n_val
@@ -361,10 +424,9 @@ class RecurrentForecaster(WindowForecaster):
             total = torch.zeros((), device=device)
             for begin in range(0, n, self.batch_size):
                 batch = order[begin : begin + self.batch_size]
-                x = inputs[batch].unsqueeze(-1)
-                y = targets[batch]
+                x, ahead = inputs(batch)
                 optimizer.zero_grad(set_to_none=True)
-                loss = criterion(network(x), y)
+                loss = criterion(network(x, ahead), targets[batch])
                 loss.backward()
                 if self.gradient_clip is not None:
                     nn.utils.clip_grad_norm_(params, self.gradient_clip, foreach=True)
@@ -375,7 +437,7 @@ class RecurrentForecaster(WindowForecaster):
             if len(val_starts):
                 network.eval()
                 with torch.no_grad():
-                    val_loss = float(criterion(network(inputs[val_starts].unsqueeze(-1)), targets[val_starts]))
+                    val_loss = float(criterion(network(*inputs(val_starts)), targets[val_starts]))
             rows.append((train_loss, val_loss))
             if bar is not None:
                 bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}")
@@ -400,25 +462,32 @@ class RecurrentForecaster(WindowForecaster):
         )
 
     # -- forecasting ----------------------------------------------------------
-    def _network_step(self, contexts: np.ndarray) -> np.ndarray:
-        with torch.no_grad():
-            x = torch.as_tensor(contexts, dtype=torch.float32).unsqueeze(-1)
-            return self.network_(x).numpy().astype(np.float64)
+    def _outputs(self) -> int:
+        return self._output_size
 
-    def _forecast_levels(self, histories: list[np.ndarray], series: np.ndarray, horizon: int) -> np.ndarray:
-        """Forecast ``horizon`` levels after each history (one per origin) of the given series.
-
-        ``histories[i]`` is the level history (at least ``window`` (+1) points) of
-        series ``series[i]``; returns (n_origins, horizon).
-        """
+    def _forecast_at(self, series: np.ndarray, ends: np.ndarray, horizon: int, future: np.ndarray) -> np.ndarray:
         mean, std = self.scale_mean_[series][:, None], self.scale_std_[series][:, None]
-        tails = np.stack([h[-(self.window + self._offset) :] for h in histories])
+        tails, past = self._tails(series, ends, self.window + self._offset)
         differenced = self.differenced_[series][:, None]
         if self._offset:
             model_values = np.where(differenced, np.diff(tails, axis=1), tails[:, 1:])
         else:
             model_values = tails
-        z = recursive_forecast(self._network_step, (model_values - mean) / std, horizon)
+        past = torch.as_tensor(self._scaled("past", past[:, self._offset :]), dtype=torch.float32)
+        future = self._scaled("future", future)
+
+        def step(contexts: np.ndarray, done: int) -> np.ndarray:
+            x = torch.as_tensor(contexts, dtype=torch.float32).unsqueeze(-1)
+            if past.shape[2]:
+                x = torch.cat([x, past], dim=2)
+            ahead = None
+            if future.shape[2]:
+                block = future_block(future, done, self._output_size).reshape(len(contexts), -1)
+                ahead = torch.as_tensor(block, dtype=torch.float32)
+            with torch.no_grad():
+                return self.network_(x, ahead).numpy().astype(np.float64)
+
+        z = recursive_forecast(step, (model_values - mean) / std, horizon)
         out = z * std + mean
         return np.where(differenced, tails[:, -1:] + np.cumsum(out, axis=1), out)
 
@@ -454,7 +523,8 @@ class RNNForecaster(RecurrentForecaster):
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
-                 random_state=None, device="auto", warm_start=False, verbose=0):  # fmt: skip
+                 random_state=None, device="auto", warm_start=False, verbose=0, future_covariates=None,
+                 calendar=None):  # fmt: skip
         super().__init__(cell="rnn", **_same_arguments(locals()))
 
 
@@ -467,7 +537,8 @@ class LSTMForecaster(RecurrentForecaster):
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
-                 random_state=None, device="auto", warm_start=False, verbose=0):  # fmt: skip
+                 random_state=None, device="auto", warm_start=False, verbose=0, future_covariates=None,
+                 calendar=None):  # fmt: skip
         super().__init__(cell="lstm", **_same_arguments(locals()))
 
 
@@ -480,5 +551,6 @@ class GRUForecaster(RecurrentForecaster):
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
-                 random_state=None, device="auto", warm_start=False, verbose=0):  # fmt: skip
+                 random_state=None, device="auto", warm_start=False, verbose=0, future_covariates=None,
+                 calendar=None):  # fmt: skip
         super().__init__(cell="gru", **_same_arguments(locals()))

@@ -250,6 +250,69 @@ def check_no_mutation(forecaster: Any) -> None:
     np.testing.assert_array_equal(array, array_before, err_msg="a numpy y passed to fit was mutated")
 
 
+def _covariate_frame(y: pd.Series, support: str, seed: int = 1) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    frame = pd.DataFrame({"plan": (np.arange(len(y)) % 7 < 2).astype(float)}, index=y.index)
+    if support == "both":
+        frame["signal"] = np.roll(y.to_numpy(), 1) + rng.normal(scale=0.1, size=len(y))
+    return frame
+
+
+def check_covariates(forecaster: Any) -> None:
+    """X is validated, future covariates are required by predict, and nothing leaks through covariates."""
+    params = forecaster.get_params()
+    if "future_covariates" not in params:
+        return
+    support = getattr(type(forecaster), "covariate_support", "both")
+    y = synthetic_series()
+    X = _covariate_frame(y, support)
+    n, h = 120, _HORIZON
+    if support == "both":
+        # Past covariates are unknown after the origin: forecasts reach only the steps one pass emits.
+        reach = 1 if params.get("strategy") == "recursive" else params.get("horizon", _HORIZON)
+        h = min(_HORIZON, reach)
+    if support == "ignore":
+        a = _fresh(forecaster).fit(y.iloc[:n], X.iloc[:n]).predict(h)
+        _assert_same(a, _fresh(forecaster).fit(y.iloc[:n]).predict(h), "a forecaster that ignores X changed with X")
+        return
+    declared = _fresh(forecaster).set_params(future_covariates=["plan"])
+    fitted = clone(declared).fit(y.iloc[:n], X.iloc[:n])
+    forecast = fitted.predict(h, X=X.iloc[n : n + h])
+    assert forecast.index.equals(y.index[n : n + h]), "predict with X must forecast the next periods"
+    bad_calls = [
+        ("predict without the future covariates", lambda: fitted.predict(h)),
+        ("future X one row too short", lambda: fitted.predict(h, X=X.iloc[n : n + h - 1])),
+        ("future X on the wrong dates", lambda: fitted.predict(h, X=X.iloc[n + 1 : n + h + 1])),
+        ("X shifted by one period in fit", lambda: clone(declared).fit(y.iloc[:n], X.iloc[1 : n + 1])),
+        ("X with fewer rows than y in fit", lambda: clone(declared).fit(y.iloc[:n], X.iloc[: n - 1])),
+        ("update without X_new", lambda: copy.deepcopy(fitted).update(y.iloc[n : n + 3])),
+    ]
+    if support == "both":
+        bad_calls.append(("a horizon beyond the reach of past covariates", lambda: fitted.predict(h + 1, X=X.iloc[n:])))
+    for label, call in bad_calls:
+        try:
+            call()
+        except (ValueError, TypeError):
+            continue
+        raise AssertionError(f"{label} must raise ValueError or TypeError")
+    # Covariates after the cutoff must not matter, except the future covariates of the forecast window.
+    X_b = X.copy()
+    X_b.iloc[n:] = X_b.iloc[n:] * -3.0 + 50.0
+    X_b.iloc[n : n + h, X_b.columns.get_loc("plan")] = X.iloc[n : n + h]["plan"].to_numpy()
+    f_a = clone(declared).fit(y.iloc[:n], X.iloc[:n])
+    f_b = clone(declared).fit(y.iloc[:n], X_b.iloc[:n])
+    _assert_same(
+        f_a.predict(h, X=X.iloc[n:]),
+        f_b.predict(h, X=X_b.iloc[n:]),
+        "forecasts changed with covariates after the cutoff",
+    )
+    f_a.update(y.iloc[n : n + 10], X.iloc[n : n + 10])
+    later = f_a.predict(h, X=X.iloc[n + 10 : n + 10 + h])
+    assert later.index.equals(y.index[n + 10 : n + 10 + h]), "after update with X_new, forecasts must move on"
+    calendar = _fresh(forecaster).set_params(future_covariates=None, calendar=["dayofweek"]).fit(y.iloc[:n])
+    assert calendar.predict(h).index.equals(y.index[n : n + h]), "calendar features must need no X in predict"
+
+
 def _bad_inputs() -> Iterable[tuple[str, Callable[[Any], Any]]]:
     y = synthetic_series()
     with_nan = y.copy()
@@ -301,6 +364,7 @@ CHECKS: dict[str, Callable[[Any], None]] = {
     "pickle": check_pickle,
     "no_mutation": check_no_mutation,
     "bad_input": check_bad_input,
+    "covariates": check_covariates,
 }
 
 

@@ -76,13 +76,21 @@ def make_windows(values: np.ndarray, window: int, horizon: int, step: int = 1) -
     return inputs.transpose(0, 2, 1), targets.transpose(0, 2, 1)
 
 
-def recursive_forecast(step: Callable[[np.ndarray], np.ndarray], contexts: np.ndarray, horizon: int) -> np.ndarray:
+def future_block(future: np.ndarray, done: int, size: int) -> np.ndarray:
+    """Future covariates (n, size, f) of steps ``done + 1 .. done + size``; the last row repeats past the end."""
+    positions = np.minimum(done + np.arange(size), future.shape[1] - 1)
+    return future[:, positions]
+
+
+def recursive_forecast(step: Callable[[np.ndarray, int], np.ndarray], contexts: np.ndarray, horizon: int) -> np.ndarray:
     """Forecast ``horizon`` steps for many contexts by feeding forecasts back as inputs.
 
     Parameters
     ----------
     step : callable
-        Maps contexts of shape (n, window) to the next ``k >= 1`` values, shape (n, k).
+        ``step(contexts, done)`` maps contexts of shape (n, window) to the next
+        ``k >= 1`` values, shape (n, k); ``done`` is the number of steps
+        already forecast (to pick the matching future covariates).
     contexts : np.ndarray of shape (n, window)
         The most recent ``window`` observations of each forecast origin.
     horizon : int
@@ -97,7 +105,7 @@ def recursive_forecast(step: Callable[[np.ndarray], np.ndarray], contexts: np.nd
     done = 0
     current = contexts
     while done < horizon:
-        block = np.asarray(step(current))
+        block = np.asarray(step(current, done))
         produced.append(block)
         done += block.shape[1]
         current = np.concatenate([current, block], axis=1)[:, -window:]
@@ -187,26 +195,61 @@ class WindowForecaster(BaseForecaster):
     """Base of forecasters that read the most recent observations of each series.
 
     Subclasses set ``y_`` (the level history, (n_timestamps, n_series)) in
-    ``_fit`` and implement ``_forecast_levels`` and ``_calibration_origins``;
-    this class provides ``predict``, ``update`` (append to ``y_``, no training)
-    and split-conformal intervals from the errors of forecasts made at the
-    calibration origins, using only the data seen by ``fit``.
+    ``_fit``, the number of steps one pass emits (``_outputs``) and implement
+    ``_forecast_at`` and ``_calibration_origins``. This class provides
+    ``predict``, ``update`` (append to ``y_``, no training) and split-conformal
+    intervals from the errors of forecasts made at the calibration origins,
+    using only the data seen by ``fit``. Past covariates sit beside the lags
+    in the input window; future covariates of the forecast window enter at
+    the output. Past covariates are unknown after the origin, so forecasts
+    with them cannot go beyond the steps one pass emits.
     """
 
-    def _forecast_levels(self, histories: list[np.ndarray], series: np.ndarray, horizon: int) -> np.ndarray:
-        """Forecast (n_origins, horizon) levels after each level history of series ``series[i]``."""
+    covariate_support = "both"
+
+    def _outputs(self) -> int:
+        raise NotImplementedError
+
+    def _forecast_at(self, series: np.ndarray, ends: np.ndarray, horizon: int, future: np.ndarray) -> np.ndarray:
+        """Forecast (n, horizon) levels of series ``series[i]`` from history position ``ends[i]``.
+
+        ``future`` holds the future covariates of each origin's forecast window,
+        shape (n, horizon, n_future).
+        """
         raise NotImplementedError
 
     def _calibration_origins(self) -> np.ndarray:
         """Positions, in the data seen by ``fit``, of the last observation of each calibration origin."""
         raise NotImplementedError
 
-    def _predict(self, horizon: int) -> np.ndarray:
+    def _check_reach(self, horizon: int) -> None:
+        if self.past_.shape[1] and horizon > self._outputs():
+            raise ValueError(
+                f"horizon={horizon} goes beyond the {self._outputs()} step(s) one forward pass emits; with past "
+                f"covariates {self.past_covariates_} (unknown after the origin) forecasts cannot continue "
+                f"recursively. Train with strategy='direct' and horizon>={horizon}, or declare the covariates "
+                f"in future_covariates if their future values are known."
+            )
+
+    def _tails(self, series: np.ndarray, ends: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
+        """The last ``length`` levels (n, length) and past covariates (n, length, p) up to each end."""
+        positions = ends[:, None] - length + 1 + np.arange(length)[None, :]
+        return self.y_[positions, series[:, None]], self.past_[positions]
+
+    def _predict(self, horizon: int, future: np.ndarray) -> np.ndarray:
+        self._check_reach(horizon)
         series = np.arange(self.n_series_)
-        return self._forecast_levels([self.y_[:, j] for j in series], series, horizon).T
+        ends = np.full(self.n_series_, len(self.y_) - 1)
+        return self._forecast_at(series, ends, horizon, np.repeat(future[None], self.n_series_, axis=0)).T
 
     def _update(self, values: np.ndarray) -> None:
         self.y_ = np.concatenate([self.y_, values])
+
+    def _history_future(self, ends: np.ndarray, horizon: int) -> np.ndarray:
+        """Future covariates after historical origins (n, horizon, f); past the data, the last row repeats."""
+        future = self.future_[: self.n_fit_]
+        positions = np.minimum(ends[:, None] + 1 + np.arange(horizon)[None, :], len(future) - 1)
+        return future[positions]
 
     def _calibration_errors(self, horizon: int) -> np.ndarray:
         """Absolute errors (n_series * n_origins, horizon), NaN where a step lies beyond the fitted data."""
@@ -215,19 +258,16 @@ class WindowForecaster(BaseForecaster):
             return cached[:, :horizon]
         levels = self.y_[: self.n_fit_]
         origins = self._calibration_origins()
-        histories, series, truth = [], [], np.full((self.n_series_ * len(origins), horizon), np.nan)
-        for j in range(self.n_series_):
-            for i, origin in enumerate(origins):
-                histories.append(levels[: origin + 1, j])
-                series.append(j)
-                future = levels[origin + 1 : origin + 1 + horizon, j]
-                truth[j * len(origins) + i, : len(future)] = future
-        forecasts = self._forecast_levels(histories, np.asarray(series), horizon)
+        series = np.repeat(np.arange(self.n_series_), len(origins))
+        ends = np.tile(origins, self.n_series_)
+        steps = ends[:, None] + 1 + np.arange(horizon)[None, :]
+        truth = np.where(steps < len(levels), levels[np.minimum(steps, len(levels) - 1), series[:, None]], np.nan)
+        forecasts = self._forecast_at(series, ends, horizon, self._history_future(ends, horizon))
         self._calibration = np.abs(truth - forecasts)
         return self._calibration
 
-    def _predict_interval(self, horizon: int, coverage: float) -> tuple[np.ndarray, np.ndarray]:
-        point = self._predict(horizon)
+    def _predict_interval(self, horizon: int, coverage: float, future: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        point = self._predict(horizon, future)
         errors = self._calibration_errors(horizon).reshape(self.n_series_, -1, horizon)
         half = np.column_stack([conformal_halfwidth(e, coverage, _MIN_CALIBRATION_ERRORS) for e in errors])
         return point - half, point + half
