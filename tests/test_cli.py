@@ -60,3 +60,18 @@ def test_bad_option_value_exits_non_zero(capsys):
     with pytest.raises(SystemExit) as info:
         main(["compare", "--horizon", "-3"])
     assert info.value.code == 2 and "positive integer" in capsys.readouterr().err
+
+
+def test_compare_with_covariates_and_calendar(capsys, tmp_path):
+    code, out, err = run(
+        capsys, "compare", "--models", "naive,ar,ridge", "--covariates", "temp_min,wind", "--calendar", "dayofyear",
+        "--cutoffs", "4", "--out", str(tmp_path), "--quiet",
+    )  # fmt: skip
+    assert code == 0, err
+    assert "ar cannot use past-only covariates" in out
+    assert set(pd.read_csv(tmp_path / "scores.csv", index_col=0).index) == {"naive", "ar", "ridge"}
+
+
+def test_unknown_covariate_column_is_a_user_error(capsys, tmp_path):
+    code, _, err = run(capsys, "compare", "--covariates", "humidity", "--out", str(tmp_path), "--quiet")
+    assert code == 2 and "humidity" in err

@@ -3,6 +3,7 @@ import re
 
 import matplotlib
 import numpy as np
+import pandas as pd
 import pytest
 
 from tsrnn import ARForecaster, Comparison, GRUForecaster, NaiveForecaster, compare
@@ -122,3 +123,19 @@ def test_bad_arguments(y):
         compare({"x": 3}, y, horizon=5)
     with pytest.raises(ValueError, match="empty"):
         compare({}, y, horizon=5)
+
+
+def test_covariates_per_model(y):
+    X = pd.DataFrame({"signal": np.roll(y.to_numpy(), 1)}, index=y.index)
+    from sklearn.linear_model import Ridge
+
+    from tsrnn import RegressionForecaster
+
+    models = {
+        "ar": ARForecaster(lags=2),
+        "ridge": RegressionForecaster(Ridge(), window=7, strategy="direct", horizon=5),
+    }
+    result = compare(models, y, {"ridge": X}, horizon=5, initial=140, progress=False)
+    assert set(result.scores.index) == {"naive", "ar", "ridge"}
+    with pytest.raises(ValueError, match="not among"):
+        compare(models, y, {"lasso": X}, horizon=5, initial=140, progress=False)

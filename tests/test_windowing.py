@@ -72,3 +72,15 @@ def test_lag_matrix_refuses_other_columns():
     t = SlidingWindowTransformer(window=2).fit(pd.DataFrame({"a": np.arange(5.0)}))
     with pytest.raises(ValueError, match="columns"):
         t.transform(pd.DataFrame({"b": np.arange(5.0)}))
+
+
+def test_lag_matrix_calendar_columns_describe_the_row_timestamp():
+    y = pd.Series(np.arange(20.0), index=pd.date_range("2021-01-04", periods=20, freq="D"), name="t")
+    lags = SlidingWindowTransformer(window=2, calendar=["dayofweek"]).fit_transform(y)
+    assert list(lags.columns) == ["t_lag_1", "t_lag_2", "dayofweek_sin", "dayofweek_cos"]
+    monday = lags.index[lags.index.day_of_week == 0][0]
+    assert lags.loc[monday, "dayofweek_sin"] == pytest.approx(0.0) and lags.loc[
+        monday, "dayofweek_cos"
+    ] == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="calendar"):
+        SlidingWindowTransformer(window=2, calendar=["moon"]).fit(y)

@@ -60,7 +60,8 @@ def build_model(name: str, horizon: int, args: argparse.Namespace) -> Any:
         RNNForecaster,
     )
 
-    neural = {"horizon": horizon, "random_state": args.seed}
+    calendar = args.calendar or None
+    neural = {"horizon": horizon, "random_state": args.seed, "calendar": calendar}
     if args.epochs is not None:
         neural["epochs"] = args.epochs
     if args.window is not None:
@@ -69,8 +70,10 @@ def build_model(name: str, horizon: int, args: argparse.Namespace) -> Any:
         "naive": lambda: NaiveForecaster("last"),
         "seasonal": lambda: NaiveForecaster("seasonal"),
         "drift": lambda: NaiveForecaster("drift"),
-        "ar": lambda: ARForecaster(lags="aic"),
-        "ridge": lambda: RegressionForecaster(Ridge(), window=args.window or 30),
+        "ar": lambda: ARForecaster(lags="aic", calendar=calendar),
+        "ridge": lambda: RegressionForecaster(
+            Ridge(), window=args.window or 30, strategy="direct", horizon=horizon, calendar=calendar
+        ),
         "rnn": lambda: RNNForecaster(**neural),
         "lstm": lambda: LSTMForecaster(**neural),
         "gru": lambda: GRUForecaster(**neural),
@@ -80,7 +83,11 @@ def build_model(name: str, horizon: int, args: argparse.Namespace) -> Any:
     return factories[name]()
 
 
-def _load_series(args: argparse.Namespace) -> pd.Series:
+def _split_list(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").split(",") if part.strip()]
+
+
+def _load_series(args: argparse.Namespace) -> tuple[pd.Series, pd.DataFrame | None]:
     if args.csv is not None:
         path = Path(args.csv)
         if not path.is_file():
@@ -110,10 +117,20 @@ def _load_series(args: argparse.Namespace) -> pd.Series:
     target = args.target or _DATASETS[args.dataset].target
     if target not in frame.columns:
         raise UserError(f"{source} has no column {target!r}; columns: {', '.join(map(str, frame.columns))}")
+    covariates = args.covariates
+    missing = [c for c in covariates if c not in frame.columns]
+    if missing:
+        raise UserError(
+            f"{source} has no column {missing[0]!r} for --covariates; columns: {', '.join(map(str, frame.columns))}"
+        )
+    if target in covariates:
+        raise UserError(f"--covariates must not include the target {target!r}")
     y = frame[target]
+    X = frame[covariates] if covariates else None
     if args.last is not None:
         y = y.iloc[-args.last :]
-    return y
+        X = None if X is None else X.iloc[-args.last :]
+    return y, X
 
 
 def _plan(y: pd.Series, args: argparse.Namespace) -> tuple[int, int, int]:
@@ -135,12 +152,21 @@ def _plan(y: pd.Series, args: argparse.Namespace) -> tuple[int, int, int]:
 def _run(args: argparse.Namespace, names: list[str], baseline: str) -> None:
     from tsrnn import compare
 
-    y = _load_series(args)
+    args.covariates, args.calendar = _split_list(args.covariates), _split_list(args.calendar)
+    y, X = _load_series(args)
     horizon, step, initial = _plan(y, args)
     models = {name: build_model(name, horizon, args) for name in names}
+    covariates = None
+    if X is not None:
+        # AutoReg needs every covariate over the horizon: the past-only --covariates go to the models that take them.
+        takers = [n for n, m in models.items() if getattr(m, "covariate_support", "ignore") == "both"]
+        covariates = {n: X for n in takers}
+        skipped = [n for n in names if n not in takers and n not in ("naive", "seasonal", "drift")]
+        if skipped:
+            print(f"note: {', '.join(skipped)} cannot use past-only covariates; they run without --covariates.")
     start = time.perf_counter()
     comparison = compare(
-        models, y, horizon=horizon, step=step, initial=initial, refit=args.refit, warm_start=args.warm_start,
+        models, y, covariates, horizon=horizon, step=step, initial=initial, refit=args.refit, warm_start=args.warm_start,
         intervals=args.coverage, baseline=baseline, n_jobs=args.n_jobs, progress=not args.quiet,
     )  # fmt: skip
     seconds = time.perf_counter() - start
@@ -208,6 +234,8 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     )
     folds.add_argument("--warm-start", action="store_true", help="refits continue from the previous weights")
     folds.add_argument("--coverage", type=float, default=0.9, help="prediction interval coverage (default 0.9)")
+    source.add_argument("--covariates", default=None, help="comma-separated columns used as past covariates")
+    source.add_argument("--calendar", default=None, help="comma-separated calendar features, e.g. dayofyear,dayofweek")
     models = parser.add_argument_group("models")
     models.add_argument(
         "--epochs",

@@ -84,8 +84,10 @@ def compare(
         The candidates; a list is named after the classes.
     y : pd.Series, pd.DataFrame or np.ndarray
         The series (a DataFrame scores each column separately).
-    X : pd.DataFrame, optional
-        Covariates, passed to every model's backtest.
+    X : pd.DataFrame or dict of str -> pd.DataFrame, optional
+        Covariates passed to every model's backtest, or a dict giving each
+        model its own (models missing from the dict get none), e.g. to run
+        AR(p), which takes no past-only covariates, beside networks that do.
     horizon : int
         Periods forecast at each cutoff.
     cv, step, initial
@@ -126,11 +128,17 @@ def compare(
     cv = _resolve_cv(cv, horizon, step, initial, "expanding")
     refit = _check_refit(refit)
     coverage = None if intervals is None else check_coverage(intervals, "intervals")
-    _check_X_rows(X, data)
+    per_model = {name: (X.get(name) if isinstance(X, Mapping) else X) for name in named}
+    if isinstance(X, Mapping):
+        unknown = [k for k in X if k not in named]
+        if unknown:
+            raise ValueError(f"X names models {unknown} that are not among {list(named)}.")
+    for covariates in per_model.values():
+        _check_X_rows(covariates, data)
     splits = list(cv.split(y))
     jobs, owner = [], []
     for name, model in named.items():
-        model_jobs = fold_jobs(model, y, X, splits, cv.horizon, refit, warm_start, coverage)
+        model_jobs = fold_jobs(model, y, per_model[name], splits, cv.horizon, refit, warm_start, coverage)
         jobs.extend(model_jobs)
         owner.extend([name] * len(model_jobs))
     outputs = run_jobs(jobs, n_jobs=n_jobs, backend=backend, progress=progress, description="compare")

@@ -17,7 +17,7 @@ from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from tsrnn.base import BaseForecaster, conformal_halfwidth
+from tsrnn.base import BaseForecaster, calendar_features, conformal_halfwidth
 
 __all__ = ["make_windows", "SlidingWindowTransformer", "recursive_forecast", "WindowForecaster"]
 
@@ -126,6 +126,10 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         Number of lags per column.
     step : int, default=1
         Keep every ``step``-th row.
+    calendar : list of str, optional
+        Calendar features of each row's own timestamp (known in advance, so
+        no leak), e.g. ``["dayofweek", "dayofyear"]``, appended as sine/cosine
+        columns. Needs a DatetimeIndex.
 
     Attributes
     ----------
@@ -135,15 +139,18 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         Number of columns seen in ``fit``.
     """
 
-    def __init__(self, window: int = 30, step: int = 1):
+    def __init__(self, window: int = 30, step: int = 1, calendar: list[str] | None = None):
         self.window = window
         self.step = step
+        self.calendar = calendar
 
     def fit(self, X: Any, y: Any = None) -> SlidingWindowTransformer:
         """Learn the column names; nothing else is estimated."""
         frame = self._as_frame(X)
         _positive_int(self.window, "window")
         _positive_int(self.step, "step")
+        if self.calendar is not None:
+            calendar_features(pd.DatetimeIndex([]), self.calendar)
         self.feature_names_in_ = np.asarray([str(c) for c in frame.columns], dtype=object)
         self.n_features_in_ = frame.shape[1]
         return self
@@ -166,14 +173,17 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         values = frame.to_numpy(dtype=np.float64)
         views = sliding_window_view(values[:-1], self.window, axis=0)[:: self.step]  # (n, features, window)
         lags = views[:, :, ::-1].reshape(len(views), -1)
-        return pd.DataFrame(lags, index=frame.index[self.window :][:: self.step], columns=self.get_feature_names_out())
+        index = frame.index[self.window :][:: self.step]
+        if self.calendar:
+            lags = np.hstack([lags, calendar_features(index, self.calendar).to_numpy()])
+        return pd.DataFrame(lags, index=index, columns=self.get_feature_names_out())
 
     def get_feature_names_out(self, input_features: Any = None) -> np.ndarray:
-        """Names ``{column}_lag_{k}`` for every column and lag ``k = 1 .. window``."""
+        """Names ``{column}_lag_{k}`` for every column and lag ``k = 1 .. window``, then the calendar columns."""
         check_is_fitted(self)
-        return np.asarray(
-            [f"{c}_lag_{k}" for c in self.feature_names_in_ for k in range(1, self.window + 1)], dtype=object
-        )
+        names = [f"{c}_lag_{k}" for c in self.feature_names_in_ for k in range(1, self.window + 1)]
+        names += [f"{n}_{part}" for n in (self.calendar or []) for part in ("sin", "cos")]
+        return np.asarray(names, dtype=object)
 
     @staticmethod
     def _as_frame(X: Any) -> pd.DataFrame:
