@@ -45,13 +45,28 @@ def bare_loop(cell: str, z: np.ndarray, window: int, hidden: int, batch: int, ep
 
 def tsrnn_fit(cell: str, values: np.ndarray, window: int, hidden: int, batch: int, epochs: int, **extra) -> float:
     """Seconds of RecurrentForecaster.fit (whole fit, validation included unless disabled)."""
+    # Levels, as in the bare loop: the unit-root tests of difference="auto" are a fixed cost per fit
+    # (see unit_root_seconds), not part of the training loop measured here.
     f = RecurrentForecaster(
         cell=cell, window=window, hidden_size=hidden, batch_size=batch, epochs=epochs, patience=None,
-        random_state=0, device="cpu", **extra,
+        random_state=0, device="cpu", difference=False, **extra,
     )  # fmt: skip
     start = time.perf_counter()
     f.fit(values)
     return time.perf_counter() - start
+
+
+def unit_root_seconds(repeats: int = 5) -> float:
+    """Median seconds of the difference="auto" decision (ADF and KPSS) on the Seattle series."""
+    from tsrnn.neural import _decide_differencing
+
+    values = load_dataset("seattle-weather")[["temp_max"]].to_numpy()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        _decide_differencing(values, "auto")
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
 
 
 def throughput(cells=("rnn", "lstm", "gru"), hiddens=(32, 64, 128), batches=(32, 256), epochs=5, repeats=3):
