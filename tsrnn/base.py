@@ -321,6 +321,15 @@ def conformal_halfwidth(errors: np.ndarray, coverage: float, min_count: int = 5)
     return half
 
 
+def _covariate_frame(X: Any, name: str) -> pd.DataFrame:
+    """Covariates as a DataFrame (a Series becomes one column), or a TypeError naming ``name``."""
+    if isinstance(X, pd.Series):
+        return X.to_frame()
+    if not isinstance(X, pd.DataFrame):
+        raise TypeError(f"{name} must be a pandas DataFrame of covariates, got {type(X).__name__}.")
+    return X
+
+
 class BaseForecaster(BaseEstimator):
     """Base class of every tsrnn forecaster.
 
@@ -504,10 +513,7 @@ class BaseForecaster(BaseEstimator):
                 raise ValueError(f"future_covariates={list(declared)} names columns of X, but X is None.")
             past, future = [], []
         else:
-            if isinstance(X, pd.Series):
-                X = X.to_frame()
-            if not isinstance(X, pd.DataFrame):
-                raise TypeError(f"X must be a pandas DataFrame of covariates, got {type(X).__name__}.")
+            X = _covariate_frame(X, "X")
             missing = [c for c in declared if c not in X.columns]
             if missing:
                 raise ValueError(f"future_covariates names {missing}, which X does not have; X has {list(X.columns)}.")
@@ -555,10 +561,7 @@ class BaseForecaster(BaseEstimator):
                 f"X is required: the forecaster uses future covariates {user}; pass their values for the "
                 f"{horizon} periods {index[0]} .. {index[-1]}."
             )
-        if isinstance(X, pd.Series):
-            X = X.to_frame()
-        if not isinstance(X, pd.DataFrame):
-            raise TypeError(f"X must be a pandas DataFrame of future covariates, got {type(X).__name__}.")
+        X = _covariate_frame(X, "X")
         missing = [c for c in user if c not in X.columns]
         if missing:
             raise ValueError(f"X lacks the future covariates {missing}.")
@@ -572,10 +575,7 @@ class BaseForecaster(BaseEstimator):
         return np.hstack([values, self._calendar(index)])
 
     def _aligned_X(self, X: Any, index: pd.Index, name: str, y_name: str) -> pd.DataFrame:
-        if isinstance(X, pd.Series):
-            X = X.to_frame()
-        if not isinstance(X, pd.DataFrame):
-            raise TypeError(f"{name} must be a pandas DataFrame of covariates, got {type(X).__name__}.")
+        X = _covariate_frame(X, name)
         if len(X) != len(index):
             raise ValueError(f"{name} has {len(X)} rows but {y_name} has {len(index)}; they must share the index.")
         if not X.index.equals(index):
