@@ -50,7 +50,9 @@ def tuning(refit: int = 13, cells=("lstm", "gru")) -> pd.DataFrame:
         models = {}
         for cell in cells:
             for variant, params in VARIANTS.items():
-                models[f"{cell} {variant}"] = tsrnn.RecurrentForecaster(cell=cell, horizon=horizon, random_state=0, **params)
+                models[f"{cell} {variant}"] = tsrnn.RecurrentForecaster(
+                    cell=cell, horizon=horizon, random_state=0, **params
+                )
         start = time.perf_counter()
         comparison = tsrnn.compare(models, y, horizon=horizon, initial=initial, refit=refit, progress=False)
         scores = comparison.scores
@@ -79,8 +81,16 @@ def held_out(refit: int = 13, **neural) -> pd.DataFrame:
         }
         for name in models:
             row = comparison.scores.loc[name]
-            dm_naive = diebold_mariano(errors[name], errors["naive"], horizon=horizon, power=1) if name != "naive" else (np.nan, np.nan)
-            dm_ar = diebold_mariano(errors[name], errors["ar"], horizon=horizon, power=1) if name != "ar" else (np.nan, np.nan)
+            dm_naive = (
+                diebold_mariano(errors[name], errors["naive"], horizon=horizon, power=1)
+                if name != "naive"
+                else (np.nan, np.nan)
+            )
+            dm_ar = (
+                diebold_mariano(errors[name], errors["ar"], horizon=horizon, power=1)
+                if name != "ar"
+                else (np.nan, np.nan)
+            )
             rows.append({"task": task, "model": name, "mase": row["mase"], "dm_stat_vs_naive": dm_naive[0],
                          "p_vs_naive": dm_naive[1], "dm_stat_vs_ar": dm_ar[0], "p_vs_ar": dm_ar[1],
                          "fit_seconds": row["fit_seconds"]})  # fmt: skip

@@ -25,7 +25,7 @@ def policies(quick: bool = False) -> list[tuple[str, object, dict]]:
         ("AR(AIC)", ARForecaster(lags="aic"), {"refit": True}),
         ("LSTM refit=False", lstm(), {"refit": False}),
         ("LSTM refit every 13", lstm(), {"refit": 13}),
-        ("LSTM warm start, 5 epochs/refit", lstm(epochs=5), {"refit": True, "warm_start": True}),
+        ("LSTM warm start, 5 epochs/refit", lstm(), {"refit": True, "warm_start": 5}),
         ("LSTM refit every cutoff, 2 jobs", lstm(), {"refit": True, "n_jobs": 2}),
     ]
     if not quick:

@@ -60,7 +60,9 @@ def _table(frame: pd.DataFrame, digits: int = 3) -> str:
     frame = frame.round(digits)
     header = "| " + " | ".join(map(str, frame.columns)) + " |"
     rule = "|" + "|".join("---" for _ in frame.columns) + "|"
-    rows = ["| " + " | ".join("" if pd.isna(v) else str(v) for v in row) + " |" for row in frame.itertuples(index=False)]
+    rows = [
+        "| " + " | ".join("" if pd.isna(v) else str(v) for v in row) + " |" for row in frame.itertuples(index=False)
+    ]
     return "\n".join([header, rule, *rows])
 
 
@@ -89,7 +91,7 @@ def main() -> None:
         "Windows per second on Seattle temp_max (window 30). `same work`: tsrnn without the validation split and "
         "gradient clipping, i.e. exactly the bare loop's work; `default`: tsrnn's defaults (10% validation windows "
         "evaluated every epoch, gradient clipping), counting training windows only. Both model levels like the bare "
-        "loop; with `difference=\"auto\"` each fit also runs ADF and KPSS tests, a fixed "
+        'loop; with `difference="auto"` each fit also runs ADF and KPSS tests, a fixed '
         f"{training.unit_root_seconds() * 1000:.0f} ms per fit on this series.\n\n" + _table(pd.DataFrame(rows), 2),
     )
 
@@ -97,7 +99,7 @@ def main() -> None:
     section(
         "Walk-forward backtest policies",
         "Seattle temp_max, horizon 7, 52 weekly cutoffs over the last 364 days, lookback 30, LSTM hidden 32, batch "
-        "32, 30 epochs (5 per refit with warm start), early stopping on the most recent 10% of each training window. "
+        "32, 30 epochs (the warm-start policy: 30 for the first fit, then 5 per refit continuing from the last weights), early stopping on the most recent 10% of each training window. "
         "MASE is scaled by each fold's in-sample one-step naive MAE.\n\n" + _table(bt),
     )
 
@@ -110,12 +112,15 @@ def main() -> None:
         section(
             "Peers: darts",
             f"darts RNNModel(LSTM), same settings, per-fold scaler. One fit: {darts_fit['seconds']:.1f} s "
-            f"({darts_fit['windows_per_s']:.0f} windows/s).\n\n" + _table(darts_rows)
+            f"({darts_fit['windows_per_s']:.0f} windows/s).\n\n"
+            + _table(darts_rows)
             + f"\n\nSpeed-ups against darts' retrain-every-cutoff backtest: tsrnn full refit {full / ours:.1f}x, "
             f"tsrnn warm start {full / warm:.1f}x.",
         )
     elif not peers.available():
-        section("Peers: darts", "darts is not installed here: skipped. " + peers.__doc__.split("\n\n")[1].replace("\n", " "))
+        section(
+            "Peers: darts", "darts is not installed here: skipped. " + peers.__doc__.split("\n\n")[1].replace("\n", " ")
+        )
 
     mem = memory.windowing(n=1_000_000 if quick else memory.N_POINTS)
     train_mem = memory.training(n=1_000_000 if quick else memory.N_POINTS, seconds=10 if quick else 45)
@@ -136,7 +141,10 @@ def main() -> None:
     scaling.plot(by_length, by_series, str(plot_path))
     section(
         "Scaling",
-        "One epoch of LSTM(32), batch 256, window 30.\n\n" + _table(by_length) + "\n\n" + _table(by_series)
+        "One epoch of LSTM(32), batch 256, window 30.\n\n"
+        + _table(by_length)
+        + "\n\n"
+        + _table(by_series)
         + f"\n\n![fit time scaling]({plot_path.name})",
     )
 

@@ -38,6 +38,7 @@ POLICIES = [
     {"refit": False},
     {"refit": 2},
     {"refit": True, "warm_start": True},
+    {"refit": True, "warm_start": 2},
 ]
 
 
@@ -146,6 +147,8 @@ def test_bad_backtest_arguments(y):
         backtest(NaiveForecaster(), y, horizon=3, refit=0)
     with pytest.raises(ValueError, match="intervals"):
         backtest(NaiveForecaster(), y, horizon=3, intervals=1.5)
+    with pytest.raises(ValueError, match="warm_start"):
+        backtest(NaiveForecaster(), y, horizon=3, warm_start=0)
     with pytest.raises(ValueError, match="metrics"):
         backtest(NaiveForecaster(), y, horizon=3, progress=False).score(["r2"])
 
@@ -229,3 +232,12 @@ def test_future_covariates_of_the_window_are_used(y):
     b = backtest(f, y, shifted, horizon=5, initial=130, progress=False).forecasts
     changed = a["y_pred"].to_numpy() != b["y_pred"].to_numpy()
     assert changed[a["timestamp"] >= y.index[140]].all() and not changed[a["cutoff"] < y.index[135]].any()
+
+
+def test_int_warm_start_fine_tunes_refits_for_that_many_epochs(y):
+    forecaster = LSTMForecaster(**{**TINY, "epochs": 4, "patience": None})
+    result = backtest(forecaster, y, horizon=5, initial=140, warm_start=2, progress=False)
+    chain = backtest(forecaster, y, horizon=5, initial=140, warm_start=True, progress=False)
+    assert len(result.cutoffs) == 4 and not result.forecasts["y_pred"].equals(chain.forecasts["y_pred"])
+    first = LSTMForecaster(**{**TINY, "epochs": 4, "patience": None}).fit(y.iloc[:140])
+    np.testing.assert_array_equal(result.forecasts["y_pred"].to_numpy()[:5], first.predict(5).to_numpy())

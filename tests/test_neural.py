@@ -160,3 +160,19 @@ def test_intervals_need_validation_windows(y):
     f = LSTMForecaster(validation_fraction=0.0, **FAST).fit(y)
     with pytest.raises(ValueError, match="validation_fraction"):
         f.predict_interval(3)
+
+
+@pytest.mark.parametrize("max_norm", [0.01, 1.0, 1e6])
+def test_gradient_clipping_matches_torch(max_norm):
+    from tsrnn.neural import _clip_gradients
+
+    torch.manual_seed(0)
+    nets = [torch.nn.LSTM(1, 4), torch.nn.LSTM(1, 4)]
+    nets[1].load_state_dict(nets[0].state_dict())
+    x = torch.randn(5, 3, 1)
+    for net in nets:
+        net(x)[0].pow(2).sum().backward()
+    torch.nn.utils.clip_grad_norm_(nets[0].parameters(), max_norm)
+    _clip_gradients(list(nets[1].parameters()), max_norm)
+    for a, b in zip(nets[0].parameters(), nets[1].parameters()):
+        torch.testing.assert_close(a.grad, b.grad)

@@ -320,14 +320,19 @@ def _run_sequential(
     from tqdm.auto import tqdm
 
     folds, current, last_cutoff = [], None, None
-    supports_warm = warm_start and "warm_start" in forecaster.get_params()
+    params = forecaster.get_params()
+    supports_warm = bool(warm_start) and "warm_start" in params
+    # An int warm_start is the number of epochs of each refit that continues from the last weights.
+    warm_params = {"warm_start": True}
+    if supports_warm and warm_start is not True and "epochs" in params:
+        warm_params["epochs"] = int(warm_start)
     for k, (train, test) in enumerate(tqdm(splits, desc="backtest", disable=not progress, leave=False)):
         cutoff = int(train[-1])
         do_refit = current is None or refit is True or (refit is not False and k % int(refit) == 0)
         start = time.perf_counter()
         if do_refit:
             if supports_warm and current is not None:
-                current.set_params(warm_start=True)
+                current.set_params(**warm_params)
             else:
                 current = clone(forecaster)
             current.fit(_slice(y, train), _slice(X, train))
@@ -341,6 +346,14 @@ def _run_sequential(
         folds.append(_Fold(cutoff, predictions, lower, upper, fit_seconds, predict_seconds))
         last_cutoff = cutoff
     return folds
+
+
+def _check_warm_start(warm_start: Any) -> Any:
+    if isinstance(warm_start, bool):
+        return warm_start
+    if isinstance(warm_start, numbers.Integral) and warm_start >= 1:
+        return int(warm_start)
+    raise ValueError(f"warm_start must be True, False or a positive int (epochs per warm refit), got {warm_start!r}.")
 
 
 def _check_refit(refit: Any) -> Any:
@@ -362,7 +375,7 @@ def backtest(
     initial: Any = None,
     window: str = "expanding",
     refit: bool | int = True,
-    warm_start: bool = False,
+    warm_start: bool | int = False,
     intervals: float | None = None,
     n_jobs: int | None = 1,
     backend: str | None = None,
@@ -390,9 +403,11 @@ def backtest(
         ``True`` refits at every cutoff; ``False`` fits at the first cutoff and
         then only ``update``s with the newly observed data before each
         forecast; an int ``k`` refits every ``k`` cutoffs and updates between.
-    warm_start : bool, default=False
+    warm_start : bool or int, default=False
         Refits continue from the previous fold's weights (for forecasters with
-        a ``warm_start`` parameter; others are refitted from scratch).
+        a ``warm_start`` parameter; others are refitted from scratch). An int
+        ``k`` also sets the epochs of those refits to ``k``: the first fit
+        trains the forecaster's own ``epochs``, later ones only fine-tune.
     intervals : float, optional
         Also record ``predict_interval`` with this coverage (e.g. 0.9).
     n_jobs : int or None, default=1
@@ -410,6 +425,7 @@ def backtest(
     data = check_series(y, "y")
     cv = _resolve_cv(cv, horizon, step, initial, window)
     refit = _check_refit(refit)
+    warm_start = _check_warm_start(warm_start)
     coverage = None if intervals is None else check_coverage(intervals, "intervals")
     _check_X_rows(X, data)
     splits = list(cv.split(y))

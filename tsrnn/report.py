@@ -22,6 +22,7 @@ from tsrnn import metrics as _metrics
 from tsrnn.backtest import (
     BacktestResult,
     _check_refit,
+    _check_warm_start,
     _check_X_rows,
     _resolve_cv,
     fold_jobs,
@@ -67,7 +68,7 @@ def compare(
     step: int | None = None,
     initial: Any = None,
     refit: bool | int = True,
-    warm_start: bool = False,
+    warm_start: bool | int = False,
     intervals: float | None = 0.9,
     baseline: str = "naive",
     metrics: Sequence[str] = ("mae", "rmse", "mase", "smape"),
@@ -127,6 +128,7 @@ def compare(
     data = check_series(y, "y")
     cv = _resolve_cv(cv, horizon, step, initial, "expanding")
     refit = _check_refit(refit)
+    warm_start = _check_warm_start(warm_start)
     coverage = None if intervals is None else check_coverage(intervals, "intervals")
     per_model = {name: (X.get(name) if isinstance(X, Mapping) else X) for name in named}
     if isinstance(X, Mapping):
