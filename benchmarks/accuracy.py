@@ -97,6 +97,26 @@ def held_out(refit: int = 13, **neural) -> pd.DataFrame:
     return pd.DataFrame(rows).set_index(["task", "model"])
 
 
+def ensembles(seeds: int = 5, refit: int = 13) -> pd.DataFrame:
+    """Weather held-out MASE of single seeds and of the average of the first 3 and 5 seeds."""
+    y, horizon, initial = _periods("weather", held_out=True)
+    rows = []
+    for cell in ("lstm", "gru"):
+        runs = [
+            tsrnn.backtest(tsrnn.RecurrentForecaster(cell=cell, horizon=horizon, random_state=seed), y,
+                           horizon=horizon, initial=initial, refit=refit, progress=False)
+            for seed in range(seeds)
+        ]  # fmt: skip
+        scored = runs[0]._scored_rows()
+        singles = [r.score(["mase"]).iloc[0, 0] for r in runs]
+        row = {"cell": cell, "single seeds (min..max)": f"{min(singles):.3f}..{max(singles):.3f}"}
+        for k in (3, seeds):
+            average = np.mean([r.forecasts["y_pred"].to_numpy() for r in runs[:k]], axis=0)
+            row[f"mean of {k} seeds"] = float(np.mean(np.abs(average - scored["y_true"]) / scored["scale"]))
+        rows.append(row)
+    return pd.DataFrame(rows).set_index("cell")
+
+
 if __name__ == "__main__":
     import sys
 
