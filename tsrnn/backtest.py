@@ -184,7 +184,7 @@ def run_jobs(
         ``function(*args)`` of every job, in the order of ``jobs``; a job whose
         worker dies is re-run by the scheduler, never lost or duplicated.
     """
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     bar = tqdm(total=len(jobs), desc=description, disable=not progress, leave=False)
     try:
@@ -317,7 +317,7 @@ def _run_sequential(
     progress: bool,
 ) -> list[_Fold]:
     """Folds that depend on each other: updates between refits, or warm-started refits."""
-    from tqdm.auto import tqdm
+    from tqdm import tqdm
 
     folds, current, last_cutoff = [], None, None
     params = forecaster.get_params()

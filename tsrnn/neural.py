@@ -427,7 +427,7 @@ class RecurrentForecaster(WindowForecaster):
         epochs = range(1, self.epochs + 1)
         bar = None
         if self.verbose:
-            from tqdm.auto import tqdm
+            from tqdm import tqdm
 
             bar = tqdm(epochs, desc=f"{self.cell.upper()} fit", unit="epoch", leave=False)
             epochs = bar
