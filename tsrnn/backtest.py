@@ -20,7 +20,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from tsrnn import metrics as _metrics
-from tsrnn.base import check_coverage, check_horizon, check_series
+from tsrnn.base import check_coverage, check_horizon, check_positive_int, check_series
 
 __all__ = ["WalkForward", "backtest", "BacktestResult", "run_jobs"]
 
@@ -89,7 +89,7 @@ class WalkForward:
     def cutoffs(self, y: Any) -> np.ndarray:
         """Positions of the last training observation of every fold."""
         horizon = check_horizon(self.horizon)
-        step = horizon if self.step is None else check_horizon(self.step, "step")
+        step = horizon if self.step is None else check_positive_int(self.step, "step")
         if self.window not in ("expanding", "sliding"):
             raise ValueError(f"window must be 'expanding' or 'sliding', got {self.window!r}.")
         index = self._index_of(y)
@@ -97,7 +97,7 @@ class WalkForward:
         if self.window == "sliding":
             if self.window_length is None:
                 raise ValueError("window='sliding' needs window_length, the number of periods to train on.")
-            check_horizon(self.window_length, "window_length")
+            check_positive_int(self.window_length, "window_length")
         initial = self.initial
         if initial is None:
             initial = self.window_length if self.window == "sliding" else n // 2

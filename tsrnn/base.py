@@ -21,6 +21,7 @@ __all__ = [
     "SeriesData",
     "check_series",
     "check_horizon",
+    "check_positive_int",
     "check_coverage",
     "future_index",
     "season_length_for",
@@ -197,13 +198,18 @@ def check_series(y: Any, name: str = "y", min_length: int = 1, known_freq: Any =
     return SeriesData(values=values, index=index, freq=freq, kind=kind, columns=columns)
 
 
+def check_positive_int(value: Any, name: str) -> int:
+    """Return ``value`` as an int, or raise naming ``name`` if it is not a positive integer."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"{name} must be a positive int, got {value!r} of type {type(value).__name__}.")
+    if value < 1:
+        raise ValueError(f"{name} must be a positive int, got {value}.")
+    return int(value)
+
+
 def check_horizon(horizon: Any, name: str = "horizon") -> int:
     """Return ``horizon`` as an int, or raise if it is not a positive integer."""
-    if isinstance(horizon, bool) or not isinstance(horizon, numbers.Integral):
-        raise TypeError(f"{name} must be a positive int, got {horizon!r} of type {type(horizon).__name__}.")
-    if horizon < 1:
-        raise ValueError(f"{name} must be a positive int, got {horizon}.")
-    return int(horizon)
+    return check_positive_int(horizon, name)
 
 
 def check_coverage(coverage: Any, name: str = "coverage") -> float:
@@ -532,18 +538,17 @@ class BaseForecaster(BaseEstimator):
         n = len(index)
         if self.covariate_support == "ignore":
             return np.zeros((n, 0)), np.zeros((n, 0))
-        had_columns = [c for c in self.past_covariates_ + self.future_covariates_ if not self._is_calendar(c)]
+        user = self._declared_future()
+        past, user_future = np.zeros((n, 0)), np.zeros((n, 0))
         if X is None:
-            if had_columns:
-                raise ValueError(f"{name} is required: the forecaster was fitted with covariates {had_columns}.")
-            past = np.zeros((n, 0))
-            user_future = np.zeros((n, 0))
+            if self.past_covariates_ or user:
+                raise ValueError(
+                    f"{name} is required: the forecaster was fitted with covariates {self.past_covariates_ + user}."
+                )
         else:
             frame = self._aligned_X(X, index, name, y_name)
-            past, user_future = np.zeros((n, 0)), np.zeros((n, 0))
             if self.past_covariates_:
                 past = check_series(frame[self.past_covariates_], name, known_freq=self.freq_).values
-            user = [c for c in self.future_covariates_ if not self._is_calendar(c)]
             if user:
                 user_future = check_series(frame[user], name, known_freq=self.freq_).values
         return past, np.hstack([user_future, self._calendar(index)])
@@ -553,7 +558,7 @@ class BaseForecaster(BaseEstimator):
         if self.covariate_support == "ignore":
             return np.zeros((horizon, 0))
         index = future_index(self.cutoff_, self.freq_, horizon)
-        user = [c for c in self.future_covariates_ if not self._is_calendar(c)]
+        user = self._declared_future()
         if not user:
             return self._calendar(index)
         if X is None:
@@ -584,18 +589,15 @@ class BaseForecaster(BaseEstimator):
                 f"{name} is not on the index of {y_name}: the first mismatch is at position {position}, "
                 f"where {name} has {X.index[position]} and {y_name} has {index[position]}."
             )
-        missing = [
-            c
-            for c in self.past_covariates_ + self.future_covariates_
-            if not self._is_calendar(c) and c not in X.columns
-        ]
+        missing = [c for c in self.past_covariates_ + self._declared_future() if c not in X.columns]
         if missing:
             raise ValueError(f"{name} lacks the covariates {missing} seen in fit.")
         return X
 
-    def _is_calendar(self, column: str) -> bool:
-        calendar = self.get_params().get("calendar") or []
-        return any(column in (f"{n}_sin", f"{n}_cos") for n in calendar)
+    def _declared_future(self) -> list:
+        """The future covariates that come from X: ``future_covariates_`` lists them before the calendar pairs."""
+        n_calendar = 2 * len(self.get_params().get("calendar") or [])
+        return self.future_covariates_[: len(self.future_covariates_) - n_calendar]
 
     def _calendar(self, index: pd.Index) -> np.ndarray:
         calendar = self.get_params().get("calendar")

@@ -16,7 +16,7 @@ from scipy import stats
 from sklearn.base import clone, is_regressor
 from statsmodels.tsa.ar_model import AutoReg, ar_select_order
 
-from tsrnn.base import BaseForecaster, season_length_for
+from tsrnn.base import BaseForecaster, check_positive_int, season_length_for
 from tsrnn.windowing import WindowForecaster, future_block, make_windows, recursive_forecast
 
 __all__ = ["NaiveForecaster", "ARForecaster", "RegressionForecaster"]
@@ -213,8 +213,7 @@ class ARForecaster(BaseForecaster):
         if isinstance(self.lags, str):
             if self.lags not in ("aic", "bic"):
                 raise ValueError(f"lags must be an int, a list of ints, 'aic' or 'bic', got {self.lags!r}.")
-            if isinstance(self.max_lags, bool) or not isinstance(self.max_lags, numbers.Integral) or self.max_lags < 1:
-                raise ValueError(f"max_lags must be a positive int, got {self.max_lags!r}.")
+            check_positive_int(self.max_lags, "max_lags")
         elif isinstance(self.lags, numbers.Integral) and not isinstance(self.lags, bool):
             if self.lags < 0:
                 raise ValueError(f"lags must be a non-negative int, got {self.lags}.")
@@ -366,9 +365,7 @@ class RegressionForecaster(WindowForecaster):
 
     def _min_length(self) -> int:
         for name in ("window", "horizon"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}.")
+            check_positive_int(getattr(self, name), name)
         if self.strategy not in ("recursive", "direct"):
             raise ValueError(f"strategy must be 'recursive' or 'direct', got {self.strategy!r}.")
         return self.window + self._outputs() + 1

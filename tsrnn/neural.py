@@ -17,6 +17,7 @@ import pandas as pd
 import torch
 from torch import nn
 
+from tsrnn.base import check_positive_int
 from tsrnn.windowing import WindowForecaster, future_block, recursive_forecast
 
 __all__ = ["RecurrentForecaster", "RNNForecaster", "LSTMForecaster", "GRUForecaster", "RecurrentNetwork"]
@@ -288,9 +289,7 @@ class RecurrentForecaster(WindowForecaster):
     # -- validation -------------------------------------------------------
     def _check_params(self) -> None:
         for name in ("window", "horizon", "hidden_size", "num_layers", "epochs", "batch_size"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, numbers.Integral) or value < 1:
-                raise ValueError(f"{name} must be a positive int, got {value!r}.")
+            check_positive_int(getattr(self, name), name)
         choices = {"cell": tuple(_CELLS), "loss": tuple(_LOSSES), "strategy": _STRATEGIES, "scaler": _SCALERS}
         for name, allowed in choices.items():
             if getattr(self, name) not in allowed:
@@ -315,13 +314,13 @@ class RecurrentForecaster(WindowForecaster):
         return self.horizon if self.strategy == "direct" else 1
 
     def _min_length(self) -> int:
+        # fit asks for the minimum length first: the parameters it depends on are validated here, once per fit.
         self._check_params()
         n_windows = 2 if self.validation_fraction > 0 else 1
         return self.window + self._output_size + n_windows - 1 + int(self.difference is not False)
 
     # -- fit ----------------------------------------------------------------
     def _fit(self, values: np.ndarray) -> None:
-        self._check_params()
         self.device_ = _resolve_device(self.device)
         seed = (
             int(self.random_state)

@@ -7,7 +7,6 @@ observations that follow. Window ``i`` (with ``step=1``) covers positions
 
 from __future__ import annotations
 
-import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -17,20 +16,12 @@ from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from tsrnn.base import BaseForecaster, calendar_features, conformal_halfwidth
+from tsrnn.base import BaseForecaster, calendar_features, check_positive_int, conformal_halfwidth
 
 __all__ = ["make_windows", "SlidingWindowTransformer", "recursive_forecast", "WindowForecaster"]
 
 # Calibration needs a handful of errors per step; fewer gives meaningless quantiles.
 _MIN_CALIBRATION_ERRORS = 5
-
-
-def _positive_int(value: Any, name: str) -> int:
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise TypeError(f"{name} must be a positive int, got {value!r}.")
-    if value < 1:
-        raise ValueError(f"{name} must be a positive int, got {value}.")
-    return int(value)
 
 
 def make_windows(values: np.ndarray, window: int, horizon: int, step: int = 1) -> tuple[np.ndarray, np.ndarray]:
@@ -59,7 +50,9 @@ def make_windows(values: np.ndarray, window: int, horizon: int, step: int = 1) -
     ``n_windows = (n_timestamps - window - horizon) // step + 1``. Both arrays
     share memory with ``values``: memory stays O(n_timestamps) whatever the window.
     """
-    window, horizon, step = (_positive_int(v, n) for v, n in ((window, "window"), (horizon, "horizon"), (step, "step")))
+    window, horizon, step = (
+        check_positive_int(v, n) for v, n in ((window, "window"), (horizon, "horizon"), (step, "step"))
+    )
     values = np.asarray(values)
     if values.ndim not in (1, 2):
         raise ValueError(f"values must have shape (n_timestamps,) or (n_timestamps, n_features), got {values.shape}.")
@@ -147,8 +140,8 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
     def fit(self, X: Any, y: Any = None) -> SlidingWindowTransformer:
         """Learn the column names; nothing else is estimated."""
         frame = self._as_frame(X)
-        _positive_int(self.window, "window")
-        _positive_int(self.step, "step")
+        check_positive_int(self.window, "window")
+        check_positive_int(self.step, "step")
         if self.calendar is not None:
             calendar_features(pd.DatetimeIndex([]), self.calendar)
         self.feature_names_in_ = np.asarray([str(c) for c in frame.columns], dtype=object)
