@@ -22,6 +22,7 @@ FAST = {"window": 14, "hidden_size": 8, "epochs": 3, "batch_size": 32}
         RNNForecaster(strategy="recursive", **FAST),
         LSTMForecaster(strategy="recursive", difference=True, **FAST),
         GRUForecaster(strategy="recursive", horizon=2, residual=True, **FAST),
+        LSTMForecaster(horizon=3, n_ensemble=2, linear_skip=True, weight_decay=1e-4, **FAST),
         RecurrentForecaster(cell="gru", num_layers=2, dropout=0.1, loss="huber", **FAST),
         RegressionForecaster(Ridge(), window=14),
         RegressionForecaster(Ridge(), window=14, strategy="direct", horizon=4),
@@ -129,6 +130,8 @@ def test_verbose_shows_epoch_progress(y, capsys):
         ({"dropout": 1.5}, "dropout"),
         ({"validation_fraction": 1.0}, "validation_fraction"),
         ({"device": "tpu9"}, "device"),
+        ({"n_ensemble": 0}, "n_ensemble"),
+        ({"weight_decay": -1.0}, "weight_decay"),
     ],
 )
 def test_bad_parameters_are_named(y, params, words):
@@ -176,3 +179,38 @@ def test_gradient_clipping_matches_torch(max_norm):
     _clip_gradients(list(nets[1].parameters()), max_norm)
     for a, b in zip(nets[0].parameters(), nets[1].parameters()):
         torch.testing.assert_close(a.grad, b.grad)
+
+
+def test_ensemble_forecasts_the_average_of_its_members(y):
+    f = LSTMForecaster(horizon=3, n_ensemble=3, random_state=0, **FAST).fit(y)
+    single = LSTMForecaster(horizon=3, random_state=0, **FAST).fit(y)
+    for key, value in single.network_.state_dict().items():
+        torch.testing.assert_close(f.network_.members[0].state_dict()[key], value)
+    alone = []
+    for member in f.network_.members:
+        g = copy.deepcopy(f)
+        g.network_ = member
+        alone.append(g.predict(3).to_numpy())
+    np.testing.assert_allclose(f.predict(3).to_numpy(), np.mean(alone, axis=0), rtol=1e-5)
+    assert not np.allclose(alone[0], alone[1])
+    assert list(f.history_.index.names) == ["member", "epoch"] and len(f.best_epochs_) == 3
+    assert f.best_epoch_ == f.best_epochs_[0]
+
+
+def test_ensemble_warm_start_continues_every_member(y):
+    f = GRUForecaster(n_ensemble=2, random_state=0, warm_start=True, **FAST).fit(y.iloc[:120])
+    before = copy.deepcopy(f.network_.state_dict())
+    f.set_params(learning_rate=1e-12).fit(y.iloc[:130])
+    for key, value in f.network_.state_dict().items():
+        torch.testing.assert_close(value, before[key], rtol=1e-6, atol=1e-6)
+
+
+def test_linear_skip_adds_a_linear_autoregression_of_the_window(y):
+    f = RNNForecaster(linear_skip=True, difference=False, random_state=0, **FAST).fit(y)
+    with torch.no_grad():
+        f.network_.head.weight.zero_()
+        f.network_.head.bias.zero_()
+    z = (y.to_numpy()[-14:] - f.scale_mean_[0]) / f.scale_std_[0]
+    weights, bias = f.network_.linear.weight.detach().numpy()[0], f.network_.linear.bias.item()
+    expected = (weights @ z + bias) * f.scale_std_[0] + f.scale_mean_[0]
+    assert f.predict(1).iloc[0] == pytest.approx(expected, rel=1e-5)

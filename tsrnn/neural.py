@@ -20,7 +20,14 @@ from torch import nn
 from tsrnn.base import check_positive_int
 from tsrnn.windowing import WindowForecaster, future_block, recursive_forecast
 
-__all__ = ["RecurrentForecaster", "RNNForecaster", "LSTMForecaster", "GRUForecaster", "RecurrentNetwork"]
+__all__ = [
+    "RecurrentForecaster",
+    "RNNForecaster",
+    "LSTMForecaster",
+    "GRUForecaster",
+    "RecurrentNetwork",
+    "EnsembleNetwork",
+]
 
 _CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
 _LOSSES = {"mse": nn.MSELoss, "mae": nn.L1Loss, "huber": nn.HuberLoss}
@@ -70,6 +77,7 @@ class RecurrentNetwork(nn.Module):
         output_size: int,
         residual: bool = False,
         future_size: int = 0,
+        linear_window: int = 0,
     ):
         super().__init__()
         self.rnn = _CELLS[cell](
@@ -78,6 +86,7 @@ class RecurrentNetwork(nn.Module):
         self.dropout = nn.Dropout(dropout)
         self.head = nn.Linear(hidden_size + output_size * future_size, output_size)
         self.residual = residual
+        self.linear = nn.Linear(linear_window, output_size) if linear_window else None
 
     def forward(self, x: torch.Tensor, future: torch.Tensor | None = None) -> torch.Tensor:
         out, _ = self.rnn(x)
@@ -85,9 +94,28 @@ class RecurrentNetwork(nn.Module):
         if future is not None:
             last = torch.cat([last, future], dim=1)
         y = self.head(last)
+        if self.linear is not None:
+            y = y + self.linear(x[:, -self.linear.in_features :, 0])
         if self.residual:
             y = y + x[:, -1, :1]
         return y
+
+
+class EnsembleNetwork(nn.Module):
+    """The average output of several recurrent networks trained from different seeds.
+
+    Parameters
+    ----------
+    members : list of RecurrentNetwork
+        The trained networks; each sees the same inputs.
+    """
+
+    def __init__(self, members: list[RecurrentNetwork]):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    def forward(self, x: torch.Tensor, future: torch.Tensor | None = None) -> torch.Tensor:
+        return torch.stack([member(x, future) for member in self.members]).mean(dim=0)
 
 
 def _decide_differencing(values: np.ndarray, difference: Any) -> np.ndarray:
@@ -186,6 +214,17 @@ class RecurrentForecaster(WindowForecaster):
     residual : bool, default=False
         Forecast the change relative to the last input value (a skip
         connection), so a weak network falls back towards the last value.
+    linear_skip : bool, default=False
+        Add a linear map of the input window to the output (the
+        autoregressive "highway" of LSTNet): the network learns a linear
+        autoregression and its recurrent part the non-linear remainder.
+    weight_decay : float, default=0.0
+        L2 penalty of Adam on all weights.
+    n_ensemble : int, default=1
+        Train this many networks from different seeds (member 0 from
+        ``random_state`` itself) and forecast their average; beyond the
+        trained horizon the average is what is fed back. Costs
+        ``n_ensemble`` times the training and prediction time.
     random_state : int or None, default=None
         Seed of weight initialisation, shuffling and dropout; the same seed
         gives the same forecasts on CPU.
@@ -209,14 +248,18 @@ class RecurrentForecaster(WindowForecaster):
 
     Attributes
     ----------
-    network_ : RecurrentNetwork
-        The trained network, on the CPU.
+    network_ : RecurrentNetwork or EnsembleNetwork
+        The trained network, on the CPU; with ``n_ensemble > 1`` the module
+        averaging the members.
     history_ : pd.DataFrame
-        Training and validation loss per epoch (``train_loss``, ``val_loss``).
+        Training and validation loss per epoch (``train_loss``, ``val_loss``);
+        with ``n_ensemble > 1`` indexed by (member, epoch).
     best_epoch_ : int
-        The epoch whose weights were kept (1-based).
+        The epoch whose weights were kept (1-based), of member 0.
+    best_epochs_ : np.ndarray of int, shape (n_ensemble,)
+        The kept epoch of every member.
     n_epochs_ : int
-        Epochs actually run.
+        Epochs actually run by member 0.
     scale_mean_, scale_std_ : np.ndarray of shape (n_series,)
         Scaler statistics of each series, from the training data.
     y_ : np.ndarray of shape (n_timestamps, n_series)
@@ -255,6 +298,9 @@ class RecurrentForecaster(WindowForecaster):
         scaler: str | None = "standard",
         difference: bool | str = "auto",
         residual: bool = False,
+        linear_skip: bool = False,
+        weight_decay: float = 0.0,
+        n_ensemble: int = 1,
         random_state: int | None = None,
         device: Any = "auto",
         warm_start: bool = False,
@@ -279,6 +325,9 @@ class RecurrentForecaster(WindowForecaster):
         self.scaler = scaler
         self.difference = difference
         self.residual = residual
+        self.linear_skip = linear_skip
+        self.weight_decay = weight_decay
+        self.n_ensemble = n_ensemble
         self.random_state = random_state
         self.device = device
         self.warm_start = warm_start
@@ -288,7 +337,7 @@ class RecurrentForecaster(WindowForecaster):
 
     # -- validation -------------------------------------------------------
     def _check_params(self) -> None:
-        for name in ("window", "horizon", "hidden_size", "num_layers", "epochs", "batch_size"):
+        for name in ("window", "horizon", "hidden_size", "num_layers", "epochs", "batch_size", "n_ensemble"):
             check_positive_int(getattr(self, name), name)
         choices = {"cell": tuple(_CELLS), "loss": tuple(_LOSSES), "strategy": _STRATEGIES, "scaler": _SCALERS}
         for name, allowed in choices.items():
@@ -300,6 +349,8 @@ class RecurrentForecaster(WindowForecaster):
             raise ValueError(f"validation_fraction must be in [0, 1), got {self.validation_fraction!r}.")
         if not (isinstance(self.learning_rate, numbers.Real) and self.learning_rate > 0):
             raise ValueError(f"learning_rate must be a positive float, got {self.learning_rate!r}.")
+        if not (isinstance(self.weight_decay, numbers.Real) and self.weight_decay >= 0):
+            raise ValueError(f"weight_decay must be a non-negative float, got {self.weight_decay!r}.")
         if self.gradient_clip is not None and not self.gradient_clip > 0:
             raise ValueError(f"gradient_clip must be positive or None, got {self.gradient_clip!r}.")
         if self.patience is not None and (
@@ -350,21 +401,41 @@ class RecurrentForecaster(WindowForecaster):
         n_windows = len(z) - self.window - self._output_size + 1
         n_val = max(1, int(round(self.validation_fraction * n_windows))) if self.validation_fraction > 0 else 0
         self._n_val = min(n_val, n_windows - 1)
-        with torch.random.fork_rng(devices=[]):
-            torch.manual_seed(seed)
-            network = self._initial_network()
-            self._train(network, z, past, future, n_windows, seed)
+        members, histories, best_epochs = [], [], []
+        for member in range(self.n_ensemble):
+            # Member 0 keeps the seed itself, so n_ensemble=1 is the single network of that seed.
+            member_seed = (seed + 104_729 * member) % (2**31 - 1)
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(member_seed)
+                network = self._initial_network(member)
+                history, best_epoch = self._train(network, z, past, future, n_windows, member_seed)
+            histories.append(history)
+            best_epochs.append(best_epoch)
+            members.append(network)
+        self.network_ = members[0] if self.n_ensemble == 1 else EnsembleNetwork(members)
+        self.best_epochs_ = np.array(best_epochs)
+        self.best_epoch_ = int(self.best_epochs_[0])
+        self.n_epochs_ = len(histories[0])
+        self.history_ = (
+            histories[0]
+            if self.n_ensemble == 1
+            else pd.concat(histories, keys=pd.RangeIndex(self.n_ensemble, name="member"))
+        )
         self._calibration = None
 
     def _scaled(self, kind: str, values: np.ndarray) -> np.ndarray:
         return (values - self.covariate_mean_[kind]) / self.covariate_std_[kind]
 
-    def _initial_network(self) -> RecurrentNetwork:
+    def _initial_network(self, member: int = 0) -> RecurrentNetwork:
         fresh = RecurrentNetwork(
             self.cell, 1 + self.past_.shape[1], self.hidden_size, self.num_layers, self.dropout, self._output_size,
-            self.residual, self.future_.shape[1],
+            self.residual, self.future_.shape[1], self.window if self.linear_skip else 0,
         )  # fmt: skip
         previous = getattr(self, "network_", None)
+        if isinstance(previous, EnsembleNetwork):
+            previous = previous.members[member] if member < len(previous.members) else None
+        elif member > 0:
+            previous = None
         if self.warm_start and previous is not None:
             try:
                 fresh.load_state_dict(previous.state_dict())
@@ -406,7 +477,8 @@ class RecurrentForecaster(WindowForecaster):
 
     def _train(
         self, network: RecurrentNetwork, z: np.ndarray, past: np.ndarray, future: np.ndarray, n_windows: int, seed: int
-    ) -> None:
+    ) -> tuple[pd.DataFrame, int]:
+        """Train ``network`` in place and keep its best weights; return the loss per epoch and the best epoch."""
         device = self.device_
         n_series, span = z.shape[1], len(z)
         inputs, targets = self._batches(z, past, future)
@@ -417,7 +489,7 @@ class RecurrentForecaster(WindowForecaster):
         val_starts = (offsets[:, None] + starts[None, n_train:]).reshape(-1)
 
         network.to(device)
-        optimizer = torch.optim.Adam(network.parameters(), lr=self.learning_rate)
+        optimizer = torch.optim.Adam(network.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay)
         criterion = _LOSSES[self.loss]()
         generator = torch.Generator(device="cpu").manual_seed(seed)
         params = [p for p in network.parameters()]
@@ -475,12 +547,10 @@ class RecurrentForecaster(WindowForecaster):
         if best_state is not None:
             network.load_state_dict(best_state)
         network.to("cpu").eval()
-        self.network_ = network
-        self.best_epoch_ = best_epoch
-        self.n_epochs_ = len(rows)
-        self.history_ = pd.DataFrame(
+        history = pd.DataFrame(
             rows, columns=["train_loss", "val_loss"], index=pd.RangeIndex(1, len(rows) + 1, name="epoch")
         )
+        return history, best_epoch
 
     # -- forecasting ----------------------------------------------------------
     def _outputs(self) -> int:
@@ -544,7 +614,7 @@ class RNNForecaster(RecurrentForecaster):
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
-                 random_state=None, device="auto", warm_start=False, verbose=0, future_covariates=None,
+                 linear_skip=False, weight_decay=0.0, n_ensemble=1, random_state=None, device="auto", warm_start=False, verbose=0, future_covariates=None,
                  calendar=None):  # fmt: skip
         super().__init__(cell="rnn", **_same_arguments(locals()))
 
@@ -558,7 +628,7 @@ class LSTMForecaster(RecurrentForecaster):
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
-                 random_state=None, device="auto", warm_start=False, verbose=0, future_covariates=None,
+                 linear_skip=False, weight_decay=0.0, n_ensemble=1, random_state=None, device="auto", warm_start=False, verbose=0, future_covariates=None,
                  calendar=None):  # fmt: skip
         super().__init__(cell="lstm", **_same_arguments(locals()))
 
@@ -572,6 +642,6 @@ class GRUForecaster(RecurrentForecaster):
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
-                 random_state=None, device="auto", warm_start=False, verbose=0, future_covariates=None,
+                 linear_skip=False, weight_decay=0.0, n_ensemble=1, random_state=None, device="auto", warm_start=False, verbose=0, future_covariates=None,
                  calendar=None):  # fmt: skip
         super().__init__(cell="gru", **_same_arguments(locals()))
