@@ -23,6 +23,7 @@ FAST = {"window": 14, "hidden_size": 8, "epochs": 3, "batch_size": 32}
         LSTMForecaster(strategy="recursive", difference=True, **FAST),
         GRUForecaster(strategy="recursive", horizon=2, residual=True, **FAST),
         LSTMForecaster(horizon=3, n_ensemble=2, linear_skip=True, weight_decay=1e-4, **FAST),
+        GRUForecaster(weight_averaging=0.9, **FAST),
         RecurrentForecaster(cell="gru", num_layers=2, dropout=0.1, loss="huber", **FAST),
         RegressionForecaster(Ridge(), window=14),
         RegressionForecaster(Ridge(), window=14, strategy="direct", horizon=4),
@@ -132,6 +133,7 @@ def test_verbose_shows_epoch_progress(y, capsys):
         ({"device": "tpu9"}, "device"),
         ({"n_ensemble": 0}, "n_ensemble"),
         ({"weight_decay": -1.0}, "weight_decay"),
+        ({"weight_averaging": 1.0}, "weight_averaging"),
     ],
 )
 def test_bad_parameters_are_named(y, params, words):
@@ -214,3 +216,29 @@ def test_linear_skip_adds_a_linear_autoregression_of_the_window(y):
     weights, bias = f.network_.linear.weight.detach().numpy()[0], f.network_.linear.bias.item()
     expected = (weights @ z + bias) * f.scale_std_[0] + f.scale_mean_[0]
     assert f.predict(1).iloc[0] == pytest.approx(expected, rel=1e-5)
+
+
+def test_weight_averaging_keeps_the_moving_average_of_the_weights(y, monkeypatch):
+    initial, steps = [], []
+    original_init, original_step = torch.optim.Adam.__init__, torch.optim.Adam.step
+
+    def recording_init(self, params, *args, **kwargs):
+        params = list(params)
+        initial.extend(p.detach().clone() for p in params)
+        original_init(self, params, *args, **kwargs)
+
+    def recording_step(self, *args, **kwargs):
+        out = original_step(self, *args, **kwargs)
+        steps.append([p.detach().clone() for group in self.param_groups for p in group["params"]])
+        return out
+
+    monkeypatch.setattr(torch.optim.Adam, "__init__", recording_init)
+    monkeypatch.setattr(torch.optim.Adam, "step", recording_step)
+    params = {**FAST, "epochs": 1, "validation_fraction": 0.0, "patience": None}
+    f = GRUForecaster(weight_averaging=0.7, random_state=0, **params).fit(y)
+    average = initial
+    for weights in steps:
+        average = [0.7 * a + 0.3 * w for a, w in zip(average, weights)]
+    for kept, expected in zip(f.network_.parameters(), average):
+        torch.testing.assert_close(kept, expected, rtol=1e-5, atol=1e-6)
+    assert len(steps) > 2 and not torch.allclose(average[0], steps[-1][0])

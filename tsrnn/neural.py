@@ -8,6 +8,7 @@ scaling). Scaling, differencing and early stopping see the training data only.
 
 from __future__ import annotations
 
+import copy
 import math
 import numbers
 from typing import Any
@@ -225,6 +226,10 @@ class RecurrentForecaster(WindowForecaster):
         ``random_state`` itself) and forecast their average; beyond the
         trained horizon the average is what is fed back. Costs
         ``n_ensemble`` times the training and prediction time.
+    weight_averaging : float or None, default=None
+        Keep an exponential moving average of the weights with this decay per
+        gradient step (e.g. 0.9); the average is what early stopping
+        validates and what is kept. None trains plain weights.
     random_state : int or None, default=None
         Seed of weight initialisation, shuffling and dropout; the same seed
         gives the same forecasts on CPU.
@@ -301,6 +306,7 @@ class RecurrentForecaster(WindowForecaster):
         linear_skip: bool = False,
         weight_decay: float = 0.0,
         n_ensemble: int = 1,
+        weight_averaging: float | None = None,
         random_state: int | None = None,
         device: Any = "auto",
         warm_start: bool = False,
@@ -328,6 +334,7 @@ class RecurrentForecaster(WindowForecaster):
         self.linear_skip = linear_skip
         self.weight_decay = weight_decay
         self.n_ensemble = n_ensemble
+        self.weight_averaging = weight_averaging
         self.random_state = random_state
         self.device = device
         self.warm_start = warm_start
@@ -351,6 +358,10 @@ class RecurrentForecaster(WindowForecaster):
             raise ValueError(f"learning_rate must be a positive float, got {self.learning_rate!r}.")
         if not (isinstance(self.weight_decay, numbers.Real) and self.weight_decay >= 0):
             raise ValueError(f"weight_decay must be a non-negative float, got {self.weight_decay!r}.")
+        if self.weight_averaging is not None and not (
+            isinstance(self.weight_averaging, numbers.Real) and 0 <= self.weight_averaging < 1
+        ):
+            raise ValueError(f"weight_averaging must be a float in [0, 1) or None, got {self.weight_averaging!r}.")
         if self.gradient_clip is not None and not self.gradient_clip > 0:
             raise ValueError(f"gradient_clip must be positive or None, got {self.gradient_clip!r}.")
         if self.patience is not None and (
@@ -493,6 +504,11 @@ class RecurrentForecaster(WindowForecaster):
         criterion = _LOSSES[self.loss]()
         generator = torch.Generator(device="cpu").manual_seed(seed)
         params = [p for p in network.parameters()]
+        # Weight averaging: an exponential moving average of the weights is what gets validated and kept.
+        averaged = None
+        if self.weight_averaging is not None:
+            averaged = copy.deepcopy(network)
+            averaged_params = list(averaged.parameters())
         best_loss, best_state, best_epoch, waited = math.inf, None, 0, 0
         rows = []
         epochs = range(1, self.epochs + 1)
@@ -517,6 +533,9 @@ class RecurrentForecaster(WindowForecaster):
                 if clip is not None:
                     _clip_gradients(params, clip)
                 optimizer.step()
+                if averaged is not None:
+                    with torch.no_grad():
+                        torch._foreach_lerp_(averaged_params, params, 1.0 - self.weight_averaging)
                 losses.append(loss.detach())
             # Batches are equal but the last: weight it by its size without a per-batch multiply.
             last = n - (len(losses) - 1) * self.batch_size
@@ -527,17 +546,18 @@ class RecurrentForecaster(WindowForecaster):
             )
             train_loss = float(total) / n
             val_loss = math.nan
+            kept = network if averaged is None else averaged
             if len(val_starts):
-                network.eval()
+                kept.eval()
                 with torch.no_grad():
-                    val_loss = float(criterion(network(*inputs(val_starts)), targets[val_starts]))
+                    val_loss = float(criterion(kept(*inputs(val_starts)), targets[val_starts]))
             rows.append((train_loss, val_loss))
             if bar is not None:
                 bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}")
             monitored = val_loss if len(val_starts) else train_loss
             if monitored < best_loss:
                 best_loss, best_epoch, waited = monitored, epoch, 0
-                best_state = {k: v.detach().clone() for k, v in network.state_dict().items()}
+                best_state = {k: v.detach().clone() for k, v in kept.state_dict().items()}
             else:
                 waited += 1
                 if self.patience is not None and waited >= self.patience:
@@ -614,7 +634,7 @@ class RNNForecaster(RecurrentForecaster):
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
-                 linear_skip=False, weight_decay=0.0, n_ensemble=1, random_state=None, device="auto", warm_start=False, verbose=0, future_covariates=None,
+                 linear_skip=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None, device="auto", warm_start=False, verbose=0, future_covariates=None,
                  calendar=None):  # fmt: skip
         super().__init__(cell="rnn", **_same_arguments(locals()))
 
@@ -628,7 +648,7 @@ class LSTMForecaster(RecurrentForecaster):
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
-                 linear_skip=False, weight_decay=0.0, n_ensemble=1, random_state=None, device="auto", warm_start=False, verbose=0, future_covariates=None,
+                 linear_skip=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None, device="auto", warm_start=False, verbose=0, future_covariates=None,
                  calendar=None):  # fmt: skip
         super().__init__(cell="lstm", **_same_arguments(locals()))
 
@@ -642,6 +662,6 @@ class GRUForecaster(RecurrentForecaster):
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
-                 linear_skip=False, weight_decay=0.0, n_ensemble=1, random_state=None, device="auto", warm_start=False, verbose=0, future_covariates=None,
+                 linear_skip=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None, device="auto", warm_start=False, verbose=0, future_covariates=None,
                  calendar=None):  # fmt: skip
         super().__init__(cell="gru", **_same_arguments(locals()))
