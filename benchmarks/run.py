@@ -168,7 +168,7 @@ def main() -> None:
         )
         section(
             "Accuracy: seed ensembles",
-            "Weather held-out period as above: MASE of `n_ensemble` members averaged, mean and range over seeds 0-2, "
+            "Weather held-out period as above: MASE of `n_ensemble` members averaged, mean and range over seeds 0-1, "
             "and the fit seconds of one backtest.\n\n" + _table(accuracy.ensembles()),
         )
         section(
