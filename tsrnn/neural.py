@@ -509,6 +509,7 @@ class RecurrentForecaster(WindowForecaster):
         if self.weight_averaging is not None:
             averaged = copy.deepcopy(network)
             averaged_params = list(averaged.parameters())
+        kept = network if averaged is None else averaged
         best_loss, best_state, best_epoch, waited = math.inf, None, 0, 0
         rows = []
         epochs = range(1, self.epochs + 1)
@@ -546,7 +547,6 @@ class RecurrentForecaster(WindowForecaster):
             )
             train_loss = float(total) / n
             val_loss = math.nan
-            kept = network if averaged is None else averaged
             if len(val_starts):
                 kept.eval()
                 with torch.no_grad():
@@ -634,8 +634,8 @@ class RNNForecaster(RecurrentForecaster):
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
-                 linear_skip=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None, device="auto", warm_start=False, verbose=0, future_covariates=None,
-                 calendar=None):  # fmt: skip
+                 linear_skip=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
+                 device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None):  # fmt: skip
         super().__init__(cell="rnn", **_same_arguments(locals()))
 
 
@@ -648,8 +648,8 @@ class LSTMForecaster(RecurrentForecaster):
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
-                 linear_skip=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None, device="auto", warm_start=False, verbose=0, future_covariates=None,
-                 calendar=None):  # fmt: skip
+                 linear_skip=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
+                 device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None):  # fmt: skip
         super().__init__(cell="lstm", **_same_arguments(locals()))
 
 
@@ -662,6 +662,6 @@ class GRUForecaster(RecurrentForecaster):
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
-                 linear_skip=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None, device="auto", warm_start=False, verbose=0, future_covariates=None,
-                 calendar=None):  # fmt: skip
+                 linear_skip=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
+                 device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None):  # fmt: skip
         super().__init__(cell="gru", **_same_arguments(locals()))
