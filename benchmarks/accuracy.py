@@ -32,7 +32,7 @@ TASKS = {
     "sp500": (lambda: load_dataset("sp500")["adj_close"].iloc[-1000:], 5, 50),
 }
 
-# One setting changed at a time from the defaults (window 30, hidden 64, learning rate 1e-3, batch 64,
+# One setting changed at a time from the defaults (window 30, hidden 64, learning rate 1e-3, batch 64, linear skip,
 # early stopping with patience 10 on the last 10% of the windows, difference="auto").
 SEARCH = {
     "default": {},
@@ -55,7 +55,7 @@ SEARCH = {
     "weight averaging 0.9": {"weight_averaging": 0.9},
     "weight averaging 0.98": {"weight_averaging": 0.98},
     "residual": {"residual": True},
-    "linear skip": {"linear_skip": True},
+    "no linear skip": {"linear_skip": False},
     "no differencing": {"difference": False},
 }
 

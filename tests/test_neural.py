@@ -35,7 +35,9 @@ def test_forecasters_keep_the_contract(forecaster):
 
 
 def test_rnn_is_the_textbook_recurrence(y):
-    f = RNNForecaster(window=10, hidden_size=6, epochs=2, scaler=None, difference=False, random_state=0).fit(y)
+    f = RNNForecaster(
+        window=10, hidden_size=6, epochs=2, scaler=None, difference=False, linear_skip=False, random_state=0
+    ).fit(y)
     rnn = f.network_.rnn
     W, U = rnn.weight_ih_l0.detach().numpy(), rnn.weight_hh_l0.detach().numpy()
     b = (rnn.bias_ih_l0 + rnn.bias_hh_l0).detach().numpy()
@@ -82,7 +84,9 @@ def test_scaler_and_validation_use_training_data_only(y):
 
 
 def test_early_stopping_restores_the_best_epoch(y):
-    f = GRUForecaster(window=14, hidden_size=8, epochs=60, patience=3, learning_rate=0.05, random_state=0).fit(y)
+    f = GRUForecaster(
+        window=14, hidden_size=8, epochs=60, patience=3, learning_rate=0.05, linear_skip=False, random_state=0
+    ).fit(y)
     history = f.history_
     assert f.n_epochs_ == len(history) and f.best_epoch_ == int(history["val_loss"].idxmin())
     if f.n_epochs_ < 60:
@@ -94,7 +98,9 @@ def test_warm_start_continues_from_current_weights(y):
     before = {k: v.clone() for k, v in f.network_.state_dict().items()}
     f.set_params(learning_rate=1e-12, random_state=1).fit(y.iloc[:130])
     for key, value in f.network_.state_dict().items():
-        torch.testing.assert_close(value, before[key], rtol=1e-6, atol=1e-6)
+        if not key.startswith("linear."):  # the linear skip is solved again on the new data
+            torch.testing.assert_close(value, before[key], rtol=1e-6, atol=1e-6)
+    assert not torch.allclose(f.network_.linear.weight, before["linear.weight"])
     cold = LSTMForecaster(window=14, hidden_size=8, epochs=2, random_state=1, learning_rate=1e-12).fit(y.iloc[:130])
     assert not torch.allclose(cold.network_.head.weight, before["head.weight"])
 
@@ -204,7 +210,8 @@ def test_ensemble_warm_start_continues_every_member(y):
     before = copy.deepcopy(f.network_.state_dict())
     f.set_params(learning_rate=1e-12).fit(y.iloc[:130])
     for key, value in f.network_.state_dict().items():
-        torch.testing.assert_close(value, before[key], rtol=1e-6, atol=1e-6)
+        if ".linear." not in key:
+            torch.testing.assert_close(value, before[key], rtol=1e-6, atol=1e-6)
 
 
 def test_linear_skip_adds_a_linear_autoregression_of_the_window(y):
@@ -215,6 +222,57 @@ def test_linear_skip_adds_a_linear_autoregression_of_the_window(y):
     z = (y.to_numpy()[-14:] - f.scale_mean_[0]) / f.scale_std_[0]
     weights, bias = f.network_.linear.weight.detach().numpy()[0], f.network_.linear.bias.item()
     expected = (weights @ z + bias) * f.scale_std_[0] + f.scale_mean_[0]
+    assert f.predict(1).iloc[0] == pytest.approx(expected, rel=1e-5)
+
+
+def _gcv_ridge(X: np.ndarray, y: np.ndarray, penalties: np.ndarray) -> Ridge:
+    """Brute force: the ridge (unpenalised intercept) with the least generalised cross-validation error."""
+    centred = X - X.mean(axis=0)
+    scale = np.linalg.eigvalsh(centred.T @ centred).clip(min=0).mean()
+    best = None
+    for penalty in scale * penalties:
+        hat = centred @ np.linalg.solve(centred.T @ centred + penalty * np.eye(X.shape[1]), centred.T)
+        residuals = (y - y.mean()) - hat @ (y - y.mean())
+        gcv = (residuals**2).sum() / (1 - (1 + np.trace(hat)) / len(y)) ** 2
+        if best is None or gcv < best[0]:
+            best = (gcv, penalty)
+    return Ridge(alpha=best[1]).fit(X, y)
+
+
+def test_linear_skip_is_the_cross_validated_ridge_regression_of_the_training_windows(y):
+    from tsrnn.neural import _RIDGE_PENALTIES
+
+    f = GRUForecaster(horizon=3, difference=False, random_state=0, **FAST).fit(y)
+    z = (y.to_numpy() - f.scale_mean_[0]) / f.scale_std_[0]
+    n_windows = len(z) - 14 - 3 + 1
+    n_train = n_windows - f._n_val  # the validation windows stay out of the fit too
+    X = np.stack([z[i : i + 14] for i in range(n_train)])
+    for step in range(3):
+        ridge = _gcv_ridge(X, z[14 + step : 14 + step + n_train], _RIDGE_PENALTIES)
+        np.testing.assert_allclose(f.network_.linear.weight.detach().numpy()[step], ridge.coef_, atol=2e-5)
+        assert f.network_.linear.bias.detach().numpy()[step] == pytest.approx(ridge.intercept_, abs=2e-5)
+
+
+def test_linear_skip_shrinks_towards_the_mean_when_there_is_nothing_linear_to_learn():
+    noise = pd.Series(np.random.default_rng(0).normal(size=400), index=pd.date_range("2020-01-01", periods=400))
+    f = GRUForecaster(difference=False, random_state=0, **FAST).fit(noise)
+    z = (noise.to_numpy() - f.scale_mean_[0]) / f.scale_std_[0]
+    X = np.stack([z[i : i + 14] for i in range(400 - 14)])
+    least_squares = np.linalg.lstsq(np.column_stack([X, np.ones(len(X))]), z[14:], rcond=None)[0][:-1]
+    assert np.abs(f.network_.linear.weight.detach().numpy()).max() < 0.2 * np.abs(least_squares).max()
+
+
+def test_the_linear_model_alone_is_kept_when_training_only_makes_validation_worse(y):
+    f = LSTMForecaster(learning_rate=50.0, difference=False, random_state=0, **FAST).fit(y)
+    assert f.best_epoch_ == 0
+    assert torch.count_nonzero(f.network_.head.weight) == 0 and torch.count_nonzero(f.network_.head.bias) == 0
+    weights, bias = f.network_.linear.weight.detach().numpy()[0], f.network_.linear.bias.item()
+    z = (y.to_numpy() - f.scale_mean_[0]) / f.scale_std_[0]
+    n_windows = len(z) - 14
+    validation = range(n_windows - f._n_val, n_windows)
+    linear_loss = np.mean([(weights @ z[i : i + 14] + bias - z[i + 14]) ** 2 for i in validation])
+    assert linear_loss < f.history_["val_loss"].min()  # every trained epoch validated worse
+    expected = (weights @ z[-14:] + bias) * f.scale_std_[0] + f.scale_mean_[0]
     assert f.predict(1).iloc[0] == pytest.approx(expected, rel=1e-5)
 
 

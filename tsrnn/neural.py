@@ -35,6 +35,8 @@ _LOSSES = {"mse": nn.MSELoss, "mae": nn.L1Loss, "huber": nn.HuberLoss}
 _STRATEGIES = ("direct", "recursive")
 _UNIT_ROOT_MAX_LENGTH = 5_000
 _SCALERS = ("standard", None)
+# Ridge penalties the linear skip chooses from, relative to the mean eigenvalue of its Gram matrix.
+_RIDGE_PENALTIES = np.logspace(-6, 4, 41)
 
 
 class RecurrentNetwork(nn.Module):
@@ -60,6 +62,9 @@ class RecurrentNetwork(nn.Module):
     future_size : int
         Future covariates per output step, given to the head beside the last
         hidden state.
+    linear_window : int
+        When positive, add a linear map of the last ``linear_window`` values of
+        the target series to the output; 0 leaves it out.
 
     Shapes
     ------
@@ -145,6 +150,62 @@ def _decide_differencing(values: np.ndarray, difference: Any) -> np.ndarray:
     return np.asarray(decisions)
 
 
+def _fit_linear(
+    network: RecurrentNetwork, inputs: Any, targets: torch.Tensor, starts: torch.Tensor, silence_head: bool = True
+) -> None:
+    """Set the linear skip to a ridge regression of the targets on the window; optionally silence the head.
+
+    With a silent head the network starts as a direct linear autoregression,
+    the model AR(p) fits, and gradient descent only has to find what the
+    recurrent part adds. The ridge penalty of each output step is the one of
+    ``_RIDGE_PENALTIES`` (times the mean eigenvalue of the centred Gram
+    matrix) with the least generalised cross-validation error on the training
+    windows, so on a series with nothing linear to learn (returns of a price)
+    the map shrinks to the mean. The intercept is not penalised.
+    """
+    width = network.linear.in_features
+    sums, cross, target_sums, squares, count = 0.0, 0.0, 0.0, 0.0, 0
+    # Sufficient statistics in chunks bound the memory of the design matrix on long or many series.
+    for chunk in torch.split(starts, 65_536):
+        x, _ = inputs(chunk)
+        lagged = x[:, -width:, 0].double()
+        target = targets[chunk].double()
+        if network.residual:
+            target = target - lagged[:, -1:]
+        design = torch.cat([lagged, torch.ones(len(chunk), 1, dtype=torch.float64, device=lagged.device)], dim=1)
+        sums = sums + design.T @ design
+        cross = cross + design.T @ target
+        target_sums = target_sums + target.sum(dim=0)
+        squares = squares + (target**2).sum(dim=0)
+        count += len(chunk)
+    n = count
+    x_mean, y_mean = sums[-1, :-1] / n, target_sums / n
+    # Centred statistics: the intercept is not penalised.
+    gram = sums[:-1, :-1] - n * torch.outer(x_mean, x_mean)
+    xy = cross[:-1] - n * torch.outer(x_mean, y_mean)
+    yy = squares - n * y_mean**2
+    eigenvalues, vectors = torch.linalg.eigh(gram)
+    eigenvalues = eigenvalues.clamp(min=0.0)
+    projected = vectors.T @ xy  # (width, outputs)
+    scale = float(eigenvalues.mean()) or 1.0
+    penalties = scale * torch.as_tensor(_RIDGE_PENALTIES, dtype=torch.float64, device=gram.device)
+    shrink = eigenvalues[None, :] / (eigenvalues[None, :] + penalties[:, None])  # (penalties, width)
+    # RSS(lambda) = yy - sum_j (2 - s_j) s_j p_j^2 / d_j with s_j = d_j / (d_j + lambda), p = V'X'y.
+    explained = torch.where(eigenvalues[:, None] > 0, projected**2 / eigenvalues.clamp(min=1e-300)[:, None], 0.0)
+    rss = yy[None, :] - ((2 - shrink) * shrink) @ explained  # (penalties, outputs)
+    dof = 1.0 + shrink.sum(dim=1, keepdim=True)
+    gcv = rss / (1.0 - dof / n).clamp(min=1e-12) ** 2
+    best = penalties[gcv.argmin(dim=0)]  # (outputs,)
+    weights = vectors @ (projected / (eigenvalues[:, None] + best[None, :]))  # (width, outputs)
+    intercept = y_mean - x_mean @ weights
+    with torch.no_grad():
+        network.linear.weight.copy_(weights.T.to(network.linear.weight.dtype))
+        network.linear.bias.copy_(intercept.to(network.linear.bias.dtype))
+        if silence_head:
+            network.head.weight.zero_()
+            network.head.bias.zero_()
+
+
 def _clip_gradients(params: list[torch.Tensor], max_norm: float) -> None:
     """Scale gradients to a total norm of at most ``max_norm``, as ``clip_grad_norm_`` does.
 
@@ -215,10 +276,16 @@ class RecurrentForecaster(WindowForecaster):
     residual : bool, default=False
         Forecast the change relative to the last input value (a skip
         connection), so a weak network falls back towards the last value.
-    linear_skip : bool, default=False
-        Add a linear map of the input window to the output (the
-        autoregressive "highway" of LSTNet): the network learns a linear
-        autoregression and its recurrent part the non-linear remainder.
+    linear_skip : bool, default=True
+        Add a linear autoregression of the input window to the output (the
+        "highway" of LSTNet, the linear part of hybrid ARIMA-network models).
+        It is a ridge regression per output step, solved in closed form on
+        the training windows at every ``fit`` with the penalty chosen by
+        generalised cross-validation, and kept fixed while the recurrent part
+        learns the remainder. A new network's output layer starts at zero, so
+        training starts from the linear model, and early stopping compares
+        every epoch with it (``best_epoch_ == 0`` keeps the linear model).
+        False trains the recurrent network alone.
     weight_decay : float, default=0.0
         L2 penalty of Adam on all weights.
     n_ensemble : int, default=1
@@ -260,7 +327,8 @@ class RecurrentForecaster(WindowForecaster):
         Training and validation loss per epoch (``train_loss``, ``val_loss``);
         with ``n_ensemble > 1`` indexed by (member, epoch).
     best_epoch_ : int
-        The epoch whose weights were kept (1-based), of member 0.
+        The epoch whose weights were kept (1-based; 0 when the linear skip
+        alone did best on the validation windows), of member 0.
     best_epochs_ : np.ndarray of int, shape (n_ensemble,)
         The kept epoch of every member.
     n_epochs_ : int
@@ -303,7 +371,7 @@ class RecurrentForecaster(WindowForecaster):
         scaler: str | None = "standard",
         difference: bool | str = "auto",
         residual: bool = False,
-        linear_skip: bool = False,
+        linear_skip: bool = True,
         weight_decay: float = 0.0,
         n_ensemble: int = 1,
         weight_averaging: float | None = None,
@@ -418,8 +486,8 @@ class RecurrentForecaster(WindowForecaster):
             member_seed = (seed + 104_729 * member) % (2**31 - 1)
             with torch.random.fork_rng(devices=[]):
                 torch.manual_seed(member_seed)
-                network = self._initial_network(member)
-                history, best_epoch = self._train(network, z, past, future, n_windows, member_seed)
+                network, continued = self._initial_network(member)
+                history, best_epoch = self._train(network, z, past, future, n_windows, member_seed, fresh=not continued)
             histories.append(history)
             best_epochs.append(best_epoch)
             members.append(network)
@@ -437,7 +505,8 @@ class RecurrentForecaster(WindowForecaster):
     def _scaled(self, kind: str, values: np.ndarray) -> np.ndarray:
         return (values - self.covariate_mean_[kind]) / self.covariate_std_[kind]
 
-    def _initial_network(self, member: int = 0) -> RecurrentNetwork:
+    def _initial_network(self, member: int = 0) -> tuple[RecurrentNetwork, bool]:
+        """The network to train, and whether it continues from the previous fit's weights."""
         fresh = RecurrentNetwork(
             self.cell, 1 + self.past_.shape[1], self.hidden_size, self.num_layers, self.dropout, self._output_size,
             self.residual, self.future_.shape[1], self.window if self.linear_skip else 0,
@@ -450,10 +519,11 @@ class RecurrentForecaster(WindowForecaster):
         if self.warm_start and previous is not None:
             try:
                 fresh.load_state_dict(previous.state_dict())
+                return fresh, True
             except RuntimeError:
                 # The architecture changed since the last fit: nothing to continue from.
                 pass
-        return fresh
+        return fresh, False
 
     def _batches(self, z: np.ndarray, past: np.ndarray, future: np.ndarray) -> tuple[Any, torch.Tensor]:
         """A function from window starts to network inputs, and the targets of every start.
@@ -487,9 +557,22 @@ class RecurrentForecaster(WindowForecaster):
         return inputs, targets
 
     def _train(
-        self, network: RecurrentNetwork, z: np.ndarray, past: np.ndarray, future: np.ndarray, n_windows: int, seed: int
+        self,
+        network: RecurrentNetwork,
+        z: np.ndarray,
+        past: np.ndarray,
+        future: np.ndarray,
+        n_windows: int,
+        seed: int,
+        fresh: bool = True,
     ) -> tuple[pd.DataFrame, int]:
-        """Train ``network`` in place and keep its best weights; return the loss per epoch and the best epoch."""
+        """Train ``network`` in place and keep its best weights; return the loss per epoch and the best epoch.
+
+        With a linear skip, the skip is fitted in closed form and kept fixed; a
+        ``fresh`` network's output layer starts at zero, so the network starts as
+        that linear autoregression, and the starting weights (epoch 0) compete
+        with every epoch in early stopping.
+        """
         device = self.device_
         n_series, span = z.shape[1], len(z)
         inputs, targets = self._batches(z, past, future)
@@ -500,7 +583,13 @@ class RecurrentForecaster(WindowForecaster):
         val_starts = (offsets[:, None] + starts[None, n_train:]).reshape(-1)
 
         network.to(device)
-        optimizer = torch.optim.Adam(network.parameters(), lr=self.learning_rate, weight_decay=self.weight_decay)
+        if network.linear is not None:
+            # The closed-form fit is the better linear part: gradient steps on it only chase noise.
+            _fit_linear(network, inputs, targets, train_starts, silence_head=fresh)
+            network.linear.requires_grad_(False)
+        optimizer = torch.optim.Adam(
+            [p for p in network.parameters() if p.requires_grad], lr=self.learning_rate, weight_decay=self.weight_decay
+        )
         criterion = _LOSSES[self.loss]()
         generator = torch.Generator(device="cpu").manual_seed(seed)
         params = [p for p in network.parameters()]
@@ -521,6 +610,11 @@ class RecurrentForecaster(WindowForecaster):
             epochs = bar
         n = len(train_starts)
         clip = self.gradient_clip
+        if network.linear is not None and len(val_starts):
+            kept.eval()
+            with torch.no_grad():
+                best_loss = float(criterion(kept(*inputs(val_starts)), targets[val_starts]))
+            best_state = {k: v.detach().clone() for k, v in kept.state_dict().items()}
         for epoch in epochs:
             network.train()
             order = train_starts[torch.randperm(n, generator=generator).to(device)]
@@ -634,7 +728,7 @@ class RNNForecaster(RecurrentForecaster):
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
-                 linear_skip=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
+                 linear_skip=True, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
                  device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None):  # fmt: skip
         super().__init__(cell="rnn", **_same_arguments(locals()))
 
@@ -648,7 +742,7 @@ class LSTMForecaster(RecurrentForecaster):
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
-                 linear_skip=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
+                 linear_skip=True, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
                  device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None):  # fmt: skip
         super().__init__(cell="lstm", **_same_arguments(locals()))
 
@@ -662,6 +756,6 @@ class GRUForecaster(RecurrentForecaster):
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
-                 linear_skip=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
+                 linear_skip=True, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
                  device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None):  # fmt: skip
         super().__init__(cell="gru", **_same_arguments(locals()))
