@@ -164,7 +164,7 @@ def _fit_linear(
     the map shrinks to the mean. The intercept is not penalised.
     """
     width = network.linear.in_features
-    sums, cross, target_sums, squares, count = 0.0, 0.0, 0.0, 0.0, 0
+    sums, cross, target_sums, squares = 0.0, 0.0, 0.0, 0.0
     # Sufficient statistics in chunks bound the memory of the design matrix on long or many series.
     for chunk in torch.split(starts, 65_536):
         x, _ = inputs(chunk)
@@ -177,8 +177,7 @@ def _fit_linear(
         cross = cross + design.T @ target
         target_sums = target_sums + target.sum(dim=0)
         squares = squares + (target**2).sum(dim=0)
-        count += len(chunk)
-    n = count
+    n = len(starts)
     x_mean, y_mean = sums[-1, :-1] / n, target_sums / n
     # Centred statistics: the intercept is not penalised.
     gram = sums[:-1, :-1] - n * torch.outer(x_mean, x_mean)
@@ -587,18 +586,26 @@ class RecurrentForecaster(WindowForecaster):
             # The closed-form fit is the better linear part: gradient steps on it only chase noise.
             _fit_linear(network, inputs, targets, train_starts, silence_head=fresh)
             network.linear.requires_grad_(False)
-        optimizer = torch.optim.Adam(
-            [p for p in network.parameters() if p.requires_grad], lr=self.learning_rate, weight_decay=self.weight_decay
-        )
+        # The trained weights; a fixed linear skip is neither stepped, clipped nor averaged.
+        params = [p for p in network.parameters() if p.requires_grad]
+        optimizer = torch.optim.Adam(params, lr=self.learning_rate, weight_decay=self.weight_decay)
         criterion = _LOSSES[self.loss]()
         generator = torch.Generator(device="cpu").manual_seed(seed)
-        params = [p for p in network.parameters()]
         # Weight averaging: an exponential moving average of the weights is what gets validated and kept.
         averaged = None
         if self.weight_averaging is not None:
             averaged = copy.deepcopy(network)
-            averaged_params = list(averaged.parameters())
+            averaged_params = [p for p in averaged.parameters() if p.requires_grad]
         kept = network if averaged is None else averaged
+
+        def validation_loss() -> float:
+            kept.eval()
+            with torch.no_grad():
+                return float(criterion(kept(*inputs(val_starts)), targets[val_starts]))
+
+        def snapshot() -> dict:
+            return {k: v.detach().clone() for k, v in kept.state_dict().items()}
+
         best_loss, best_state, best_epoch, waited = math.inf, None, 0, 0
         rows = []
         epochs = range(1, self.epochs + 1)
@@ -611,10 +618,7 @@ class RecurrentForecaster(WindowForecaster):
         n = len(train_starts)
         clip = self.gradient_clip
         if network.linear is not None and len(val_starts):
-            kept.eval()
-            with torch.no_grad():
-                best_loss = float(criterion(kept(*inputs(val_starts)), targets[val_starts]))
-            best_state = {k: v.detach().clone() for k, v in kept.state_dict().items()}
+            best_loss, best_state = validation_loss(), snapshot()
         for epoch in epochs:
             network.train()
             order = train_starts[torch.randperm(n, generator=generator).to(device)]
@@ -640,18 +644,13 @@ class RecurrentForecaster(WindowForecaster):
                 else losses[0] * n
             )
             train_loss = float(total) / n
-            val_loss = math.nan
-            if len(val_starts):
-                kept.eval()
-                with torch.no_grad():
-                    val_loss = float(criterion(kept(*inputs(val_starts)), targets[val_starts]))
+            val_loss = validation_loss() if len(val_starts) else math.nan
             rows.append((train_loss, val_loss))
             if bar is not None:
                 bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}")
             monitored = val_loss if len(val_starts) else train_loss
             if monitored < best_loss:
-                best_loss, best_epoch, waited = monitored, epoch, 0
-                best_state = {k: v.detach().clone() for k, v in kept.state_dict().items()}
+                best_loss, best_epoch, waited, best_state = monitored, epoch, 0, snapshot()
             else:
                 waited += 1
                 if self.patience is not None and waited >= self.patience:
