@@ -140,6 +140,8 @@ def test_verbose_shows_epoch_progress(y, capsys):
         ({"n_ensemble": 0}, "n_ensemble"),
         ({"weight_decay": -1.0}, "weight_decay"),
         ({"weight_averaging": 1.0}, "weight_averaging"),
+        ({"linear_skip": "yes"}, "linear_skip"),
+        ({"residual": 1}, "residual"),
     ],
 )
 def test_bad_parameters_are_named(y, params, words):

@@ -429,6 +429,9 @@ class RecurrentForecaster(WindowForecaster):
             isinstance(self.weight_averaging, numbers.Real) and 0 <= self.weight_averaging < 1
         ):
             raise ValueError(f"weight_averaging must be a float in [0, 1) or None, got {self.weight_averaging!r}.")
+        for name in ("residual", "linear_skip"):
+            if not isinstance(getattr(self, name), (bool, np.bool_)):
+                raise TypeError(f"{name} must be True or False, got {getattr(self, name)!r}.")
         if self.gradient_clip is not None and not self.gradient_clip > 0:
             raise ValueError(f"gradient_clip must be positive or None, got {self.gradient_clip!r}.")
         if self.patience is not None and (
