@@ -1,9 +1,12 @@
 """tsrnn: recurrent neural forecasters beside honest baselines, with leak-free backtests."""
 
 from tsrnn.backtest import BacktestResult, WalkForward, backtest
+from tsrnn._validation import InvalidParameterError
 from tsrnn.base import BaseForecaster
-from tsrnn.baselines import ARForecaster, NaiveForecaster, RegressionForecaster
+from tsrnn.baselines import ARForecaster, NaiveForecaster
+from tsrnn.covariates import Covariates
 from tsrnn.neural import GRUForecaster, LSTMForecaster, RecurrentForecaster, RNNForecaster
+from tsrnn.regression import RegressionForecaster
 from tsrnn.report import Comparison, compare
 from tsrnn.windowing import SlidingWindowTransformer, make_windows
 
@@ -11,6 +14,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "BaseForecaster",
+    "InvalidParameterError",
+    "Covariates",
     "NaiveForecaster",
     "ARForecaster",
     "RegressionForecaster",

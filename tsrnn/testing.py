@@ -17,7 +17,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from tsrnn.base import future_index
+from tsrnn._index import future_index
 
 __all__ = ["check_forecaster", "CHECKS", "synthetic_series"]
 

@@ -8,7 +8,7 @@ observations that follow. Window ``i`` (with ``step=1``) covers positions
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
 import numpy as np
 import pandas as pd
@@ -16,7 +16,10 @@ from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils.validation import check_is_fitted
 
-from tsrnn.base import BaseForecaster, calendar_features, check_positive_int, conformal_halfwidth
+from tsrnn._validation import Interval, check_positive_int, validate_params
+from tsrnn.base import BaseForecaster
+from tsrnn.covariates import COVARIATE_CONSTRAINTS, Covariates, calendar_features
+from tsrnn.intervals import conformal_halfwidth
 
 __all__ = ["make_windows", "SlidingWindowTransformer", "recursive_forecast", "WindowForecaster"]
 
@@ -132,6 +135,12 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         Number of columns seen in ``fit``.
     """
 
+    _parameter_constraints: ClassVar[dict[str, list]] = {
+        "window": [Interval("int", 1, None)],
+        "step": [Interval("int", 1, None)],
+        "calendar": COVARIATE_CONSTRAINTS["calendar"],
+    }
+
     def __init__(self, window: int = 30, step: int = 1, calendar: list[str] | None = None):
         self.window = window
         self.step = step
@@ -139,11 +148,8 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
 
     def fit(self, X: Any, y: Any = None) -> SlidingWindowTransformer:
         """Learn the column names; nothing else is estimated."""
+        validate_params(self._parameter_constraints, self.get_params(), type(self).__name__)
         frame = self._as_frame(X)
-        check_positive_int(self.window, "window")
-        check_positive_int(self.step, "step")
-        if self.calendar is not None:
-            calendar_features(pd.DatetimeIndex([]), self.calendar)
         self.feature_names_in_ = np.asarray([str(c) for c in frame.columns], dtype=object)
         self.n_features_in_ = frame.shape[1]
         return self
@@ -164,9 +170,9 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
         if len(frame) <= self.window:
             raise ValueError(f"X has {len(frame)} rows; window={self.window} needs at least {self.window + 1}.")
         values = frame.to_numpy(dtype=np.float64)
-        views = sliding_window_view(values[:-1], self.window, axis=0)[:: self.step]  # (n, features, window)
+        views = sliding_window_view(values[:-1], int(self.window), axis=0)[:: int(self.step)]  # (n, features, window)
         lags = views[:, :, ::-1].reshape(len(views), -1)
-        index = frame.index[self.window :][:: self.step]
+        index = frame.index[int(self.window) :][:: int(self.step)]
         if self.calendar:
             lags = np.hstack([lags, calendar_features(index, self.calendar).to_numpy()])
         return pd.DataFrame(lags, index=index, columns=self.get_feature_names_out())
@@ -197,20 +203,26 @@ class SlidingWindowTransformer(TransformerMixin, BaseEstimator):
 class WindowForecaster(BaseForecaster):
     """Base of forecasters that read the most recent observations of each series.
 
-    Subclasses set ``y_`` (the level history, (n_timestamps, n_series)) in
-    ``_fit``, the number of steps one pass emits (``_outputs``) and implement
-    ``_forecast_at`` and ``_calibration_origins``. This class provides
-    ``predict``, ``update`` (append to ``y_``, no training) and split-conformal
-    intervals from the errors of forecasts made at the calibration origins,
-    using only the data seen by ``fit``. Past covariates sit beside the lags
-    in the input window; future covariates of the forecast window enter at
-    the output. Past covariates are unknown after the origin, so forecasts
-    with them cannot go beyond the steps one pass emits.
+    Subclasses implement ``_fit_model(values)`` (learn from the levels, shape
+    (n_timestamps, n_series)), ``_n_outputs`` (steps one pass emits),
+    ``_forecast_at`` and ``_calibration_origins``. This class keeps the level
+    history ``y_``, provides ``predict``, ``update`` (append to ``y_``, no
+    training) and split-conformal intervals from the errors of forecasts made
+    at the calibration origins, computed once in ``fit`` from the data it
+    saw. Past covariates sit beside the lags in the input window; future
+    covariates of the forecast window enter at the output. Past covariates
+    are unknown after the origin, so forecasts with them cannot go beyond the
+    steps one pass emits.
     """
 
-    covariate_support = "both"
+    def get_covariates(self) -> Covariates:
+        return Covariates(self.future_covariates, self.calendar, support="both")
 
-    def _outputs(self) -> int:
+    def _n_outputs(self) -> int:
+        """Steps one forward pass (or regressor call) emits."""
+        raise NotImplementedError
+
+    def _fit_model(self, values: np.ndarray) -> None:
         raise NotImplementedError
 
     def _forecast_at(self, series: np.ndarray, ends: np.ndarray, horizon: int, future: np.ndarray) -> np.ndarray:
@@ -225,10 +237,26 @@ class WindowForecaster(BaseForecaster):
         """Positions, in the data seen by ``fit``, of the last observation of each calibration origin."""
         raise NotImplementedError
 
+    def _uncalibrated(self) -> str:
+        """Why there are no calibration origins, for the error of ``predict_interval``."""
+        return "no calibration origins are available to build prediction intervals."
+
+    def _fit(self, values: np.ndarray) -> None:
+        self.y_ = values
+        self.n_fit_ = len(values)
+        self._fit_model(values)
+        # Calibrated here, on the data of fit, so predicting never changes the forecaster.
+        self.calibration_errors_ = self._calibration_errors(self._calibration_horizon())
+
+    def _calibration_horizon(self) -> int:
+        """Steps calibrated in ``fit``: the trained horizon, or what past covariates let one pass reach."""
+        horizon = int(getattr(self, "horizon", 1))
+        return min(horizon, self._n_outputs()) if self.past_.shape[1] else horizon
+
     def _check_reach(self, horizon: int) -> None:
-        if self.past_.shape[1] and horizon > self._outputs():
+        if self.past_.shape[1] and horizon > self._n_outputs():
             raise ValueError(
-                f"horizon={horizon} goes beyond the {self._outputs()} step(s) one forward pass emits; with past "
+                f"horizon={horizon} goes beyond the {self._n_outputs()} step(s) one forward pass emits; with past "
                 f"covariates {self.past_covariates_} (unknown after the origin) forecasts cannot continue "
                 f"recursively. Train with strategy='direct' and horizon>={horizon}, or declare the covariates "
                 f"in future_covariates if their future values are known."
@@ -254,23 +282,30 @@ class WindowForecaster(BaseForecaster):
         positions = np.minimum(ends[:, None] + 1 + np.arange(horizon)[None, :], len(future) - 1)
         return future[positions]
 
-    def _calibration_errors(self, horizon: int) -> np.ndarray:
-        """Absolute errors (n_series * n_origins, horizon), NaN where a step lies beyond the fitted data."""
-        cached = getattr(self, "_calibration", None)
-        if cached is not None and cached.shape[1] >= horizon:
-            return cached[:, :horizon]
-        levels = self.y_[: self.n_fit_]
+    def _calibration_errors(self, horizon: int) -> np.ndarray | None:
+        """Absolute errors (n_series * n_origins, horizon), NaN where a step lies beyond the fitted data.
+
+        None when there are no calibration origins. Errors of the first steps do
+        not depend on ``horizon`` (forecasts of one origin share their prefix).
+        """
         origins = self._calibration_origins()
+        if len(origins) == 0:
+            return None
+        levels = self.y_[: self.n_fit_]
         series = np.repeat(np.arange(self.n_series_), len(origins))
         ends = np.tile(origins, self.n_series_)
         steps = ends[:, None] + 1 + np.arange(horizon)[None, :]
         truth = np.where(steps < len(levels), levels[np.minimum(steps, len(levels) - 1), series[:, None]], np.nan)
         forecasts = self._forecast_at(series, ends, horizon, self._history_future(ends, horizon))
-        self._calibration = np.abs(truth - forecasts)
-        return self._calibration
+        return np.abs(truth - forecasts)
 
     def _predict_interval(self, horizon: int, coverage: float, future: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         point = self._predict(horizon, future)
-        errors = self._calibration_errors(horizon).reshape(self.n_series_, -1, horizon)
+        errors = self.calibration_errors_
+        if errors is None:
+            raise ValueError(self._uncalibrated())
+        if errors.shape[1] < horizon:
+            errors = self._calibration_errors(horizon)  # longer than calibrated in fit: computed, not stored
+        errors = errors[:, :horizon].reshape(self.n_series_, -1, horizon)
         half = np.column_stack([conformal_halfwidth(e, coverage, _MIN_CALIBRATION_ERRORS) for e in errors])
         return point - half, point + half

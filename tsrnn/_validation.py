@@ -1,0 +1,369 @@
+"""Validation at the door: parameter rules checked once, and series converted once.
+
+Every forecaster declares what each of its parameters accepts in a class-level
+table, ``_parameter_constraints``; ``BaseForecaster.fit`` checks the table
+before any work and raises one :class:`InvalidParameterError` naming the
+parameter, the value and what is allowed. Series and the arguments of the
+public functions (horizon, coverage, positive counts) are checked here too.
+numpy scalar types are accepted wherever the Python type is.
+"""
+
+from __future__ import annotations
+
+import numbers
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+__all__ = [
+    "InvalidParameterError",
+    "Interval",
+    "Options",
+    "Boolean",
+    "InstanceOf",
+    "ListOf",
+    "Satisfies",
+    "validate_params",
+    "check_positive_int",
+    "check_horizon",
+    "check_coverage",
+    "check_series",
+    "SeriesData",
+]
+
+
+class InvalidParameterError(ValueError, TypeError):
+    """A parameter or argument holds a value it does not accept.
+
+    Both a ValueError and a TypeError, so code catching either (as scikit-learn
+    users do) catches it; the message names the parameter, the value given and
+    what is allowed.
+    """
+
+
+def _is_integer(value: Any) -> bool:
+    return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
+
+
+def _is_real(value: Any) -> bool:
+    return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
+
+
+class Interval:
+    """Numbers of a type within bounds.
+
+    Parameters
+    ----------
+    kind : {"int", "real"}
+        ``"int"`` accepts integers (Python or numpy), ``"real"`` any real
+        number; booleans are never numbers here.
+    left, right : float or None
+        The bounds; None leaves that side open-ended.
+    closed : {"both", "left", "right", "neither"}, default="both"
+        Which bounds belong to the interval.
+    """
+
+    def __init__(self, kind: str, left: float | None, right: float | None, closed: str = "both"):
+        self.kind, self.left, self.right, self.closed = kind, left, right, closed
+
+    def __call__(self, value: Any) -> bool:
+        if not (_is_integer(value) if self.kind == "int" else _is_real(value)):
+            return False
+        if isinstance(value, (float, np.floating)) and np.isnan(value):
+            return False
+        if self.left is not None:
+            if value < self.left or (value == self.left and self.closed in ("right", "neither")):
+                return False
+        if self.right is not None:
+            if value > self.right or (value == self.right and self.closed in ("left", "neither")):
+                return False
+        return True
+
+    def __str__(self) -> str:
+        noun = "an int" if self.kind == "int" else "a float"
+        if self.kind == "int" and self.left in (0, 1) and self.right is None and self.closed in ("both", "left"):
+            return "a positive int" if self.left == 1 else "a non-negative int"
+        if self.left is None and self.right is None:
+            return noun
+        opening = "[" if self.closed in ("both", "left") else "("
+        closing = "]" if self.closed in ("both", "right") else ")"
+        left = "-inf" if self.left is None else f"{self.left:g}"
+        right = "inf" if self.right is None else f"{self.right:g}"
+        return f"{noun} in {opening}{left}, {right}{closing}"
+
+
+class Options:
+    """One of a fixed set of values (compared with ``==``, so numpy strings match too)."""
+
+    def __init__(self, *values: Any):
+        self.values = values
+
+    def __call__(self, value: Any) -> bool:
+        try:
+            return any(value == option and type(value) is not bool for option in self.values)
+        except (TypeError, ValueError):
+            return False
+
+    def __str__(self) -> str:
+        return "one of " + ", ".join(repr(v) for v in self.values)
+
+
+class _Boolean:
+    def __call__(self, value: Any) -> bool:
+        return isinstance(value, (bool, np.bool_))
+
+    def __str__(self) -> str:
+        return "True or False"
+
+
+#: Accepts ``True``, ``False`` and numpy booleans.
+Boolean = _Boolean()
+
+
+class InstanceOf:
+    """An instance of a type (or of one of several types)."""
+
+    def __init__(self, kind: type | tuple[type, ...], description: str):
+        self.kind, self.description = kind, description
+
+    def __call__(self, value: Any) -> bool:
+        return isinstance(value, self.kind)
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class ListOf:
+    """A list or tuple whose every item satisfies ``item``, with at least ``min_length`` items."""
+
+    def __init__(self, item: Callable[[Any], bool], description: str, min_length: int = 0):
+        self.item, self.description, self.min_length = item, description, min_length
+
+    def __call__(self, value: Any) -> bool:
+        return isinstance(value, (list, tuple)) and len(value) >= self.min_length and all(map(self.item, value))
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Satisfies:
+    """Any value for which ``test(value)`` is true, described in words."""
+
+    def __init__(self, test: Callable[[Any], bool], description: str):
+        self.test, self.description = test, description
+
+    def __call__(self, value: Any) -> bool:
+        try:
+            return bool(self.test(value))
+        except Exception:  # noqa: BLE001 - a test that cannot even run on the value refuses it
+            return False
+
+    def __str__(self) -> str:
+        return self.description
+
+
+def _describe(rules: Iterable[Any]) -> str:
+    words = ["None" if rule is None else str(rule) for rule in rules]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
+
+
+def validate_params(constraints: Mapping[str, list], params: Mapping[str, Any], owner: str | None = None) -> None:
+    """Check every parameter against its rules; raise on the first that satisfies none.
+
+    Parameters
+    ----------
+    constraints : mapping of str -> list
+        For each parameter, the rules it may satisfy (any one suffices): rule
+        objects of this module, or None for the value None.
+    params : mapping of str -> Any
+        The values, e.g. ``estimator.get_params(deep=False)``.
+    owner : str, optional
+        Who the parameters belong to, for the message (``"LSTMForecaster"``).
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming the parameter, the value and what is allowed.
+    """
+    for name, rules in constraints.items():
+        if name not in params:
+            continue
+        value = params[name]
+        if any(value is None if rule is None else rule(value) for rule in rules):
+            continue
+        where = f" of {owner}" if owner else ""
+        raise InvalidParameterError(f"{name}{where} must be {_describe(rules)}; got {value!r}.")
+
+
+def check_positive_int(value: Any, name: str) -> int:
+    """Return ``value`` as an int, or raise naming ``name`` if it is not a positive integer."""
+    if not _is_integer(value) or value < 1:
+        raise InvalidParameterError(f"{name} must be a positive int; got {value!r}.")
+    return int(value)
+
+
+def check_horizon(horizon: Any, name: str = "horizon") -> int:
+    """Return ``horizon`` as an int, or raise if it is not a positive integer."""
+    return check_positive_int(horizon, name)
+
+
+def check_coverage(coverage: Any, name: str = "coverage") -> float:
+    """Return ``coverage`` as a float strictly between 0 and 1, or raise."""
+    if not Interval("real", 0, 1, closed="neither")(coverage):
+        raise InvalidParameterError(f"{name} must be a float in (0, 1), e.g. 0.9 for a 90% interval; got {coverage!r}.")
+    return float(coverage)
+
+
+@dataclass(frozen=True)
+class SeriesData:
+    """A validated series: float values on a regular index.
+
+    Attributes
+    ----------
+    values : np.ndarray of shape (n_timestamps, n_series)
+        A float64 copy of the observations, never the caller's buffer.
+    index : pd.DatetimeIndex or pd.RangeIndex
+        The regular index of the observations.
+    freq : pd.DateOffset or int
+        The step between two timestamps: an offset for a DatetimeIndex,
+        an integer step for an integer index.
+    kind : {"series", "frame", "array1d", "array2d"}
+        What the caller passed, so outputs can be returned in the same form.
+    columns : list
+        Series names: the DataFrame columns, ``[name]`` for a Series.
+    """
+
+    values: np.ndarray
+    index: pd.Index
+    freq: Any
+    kind: str
+    columns: list
+
+    @property
+    def name(self) -> Any:
+        return self.columns[0] if self.kind == "series" else None
+
+
+def _check_index(index: pd.Index, name: str, known_freq: Any = None) -> tuple[pd.Index, Any]:
+    """Return ``index`` with its regular frequency, or raise naming ``name``.
+
+    ``known_freq`` skips frequency inference (new observations for ``update``
+    may be too few to infer one; their continuity is checked by the caller).
+    """
+    if isinstance(index, pd.DatetimeIndex):
+        if index.has_duplicates:
+            first = index[index.duplicated()][0]
+            raise ValueError(
+                f"{name} has a duplicated timestamp in its index ({first}); aggregate or drop duplicates first."
+            )
+        if not index.is_monotonic_increasing:
+            raise ValueError(f"{name} has an unsorted index; sort it with {name}.sort_index() first.")
+        if known_freq is not None:
+            return index, known_freq
+        freq = index.freq
+        if freq is None and len(index) >= 3:
+            freq = pd.DatetimeIndex(index, freq="infer").freq
+        if freq is None:
+            raise ValueError(
+                f"{name} has a DatetimeIndex with no regular frequency; make it regular, "
+                f"e.g. {name}.asfreq('D') (then fill the gaps) or {name}.resample('D').mean()."
+            )
+        return pd.DatetimeIndex(index, freq=freq), freq
+    if isinstance(index, pd.RangeIndex):
+        return index, index.step
+    if pd.api.types.is_integer_dtype(index.dtype):
+        if index.has_duplicates:
+            raise ValueError(f"{name} has a duplicated value in its index; drop duplicates first.")
+        if not index.is_monotonic_increasing:
+            raise ValueError(f"{name} has an unsorted index; sort it with {name}.sort_index() first.")
+        steps = np.diff(index.to_numpy())
+        step = int(steps[0]) if len(steps) else 1
+        if len(steps) and not np.all(steps == step):
+            raise ValueError(f"{name} has an integer index with unequal steps; it must be regular.")
+        return pd.RangeIndex(int(index[0]), int(index[0]) + step * len(index), step), step
+    raise TypeError(
+        f"{name} must be indexed by a DatetimeIndex or an integer index, got {type(index).__name__} "
+        f"of dtype {index.dtype}."
+    )
+
+
+def _is_number_dtype(dtype: Any) -> bool:
+    return (
+        pd.api.types.is_numeric_dtype(dtype)
+        and not pd.api.types.is_bool_dtype(dtype)
+        and not (pd.api.types.is_complex_dtype(dtype))
+    )
+
+
+def _check_values(y: Any, columns: list, name: str) -> np.ndarray:
+    """Return the values of ``y`` as a (n_timestamps, n_series) float64 copy."""
+    dtypes = y.dtypes.tolist() if isinstance(y, pd.DataFrame) else [y.dtype] * len(columns)
+    for column, dtype in zip(columns, dtypes):
+        if not _is_number_dtype(dtype):
+            where = f"column {column!r} has" if isinstance(y, pd.DataFrame) else "got"
+            raise TypeError(f"{name} must hold real numbers; {where} dtype {dtype}.")
+    values = np.array(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y, dtype=np.float64, copy=True)
+    values = values.reshape(len(values), len(columns))
+    bad = ~np.isfinite(values)
+    if bad.any():
+        row, col = np.argwhere(bad)[0]
+        raise ValueError(
+            f"{name} contains {int(bad.sum())} NaN or infinite value(s) (first at position {row}, "
+            f"column {columns[col]!r}); fill them (e.g. {name}.interpolate()) or drop them first."
+        )
+    return values
+
+
+def check_series(y: Any, name: str = "y", min_length: int = 1, known_freq: Any = None) -> SeriesData:
+    """Validate a series and convert it to float values on a regular index.
+
+    Parameters
+    ----------
+    y : pd.Series, pd.DataFrame or np.ndarray
+        One series (Series or 1-D array) or several (DataFrame, one column per
+        series, or 2-D array of shape (n_timestamps, n_series)).
+    name : str, default="y"
+        The argument name used in error messages.
+    min_length : int, default=1
+        The fewest observations accepted.
+    known_freq : pd.DateOffset or int, optional
+        The frequency already known for this series (when appending to it);
+        the caller then checks that the index continues at it.
+
+    Returns
+    -------
+    SeriesData
+        The values as a (n_timestamps, n_series) float64 copy, with the index.
+
+    Raises
+    ------
+    TypeError
+        For an unsupported container, index type or non-numeric dtype.
+    ValueError
+        For an empty or too short series, NaN or inf values, an unsorted,
+        duplicated or irregular index.
+    """
+    if isinstance(y, pd.Series):
+        kind, columns, index = "series", [y.name], y.index
+    elif isinstance(y, pd.DataFrame):
+        if y.shape[1] == 0:
+            raise ValueError(f"{name} is a DataFrame with no columns.")
+        kind, columns, index = "frame", list(y.columns), y.index
+    elif isinstance(y, np.ndarray):
+        if y.ndim not in (1, 2):
+            raise ValueError(f"{name} must be a 1-D or 2-D array, got {y.ndim} dimensions.")
+        kind = "array1d" if y.ndim == 1 else "array2d"
+        columns = [0] if y.ndim == 1 else list(range(y.shape[1]))
+        index = pd.RangeIndex(len(y))
+    else:
+        raise TypeError(f"{name} must be a pandas Series, DataFrame or numpy array, got {type(y).__name__}.")
+    if len(index) == 0:
+        raise ValueError(f"{name} is empty; it needs at least {min_length} observations.")
+    if len(index) < min_length:
+        raise ValueError(f"{name} has {len(index)} observations; at least {min_length} are needed.")
+    values = _check_values(y, columns, name)
+    index, freq = _check_index(index, name, known_freq)
+    return SeriesData(values=values, index=index, freq=freq, kind=kind, columns=columns)

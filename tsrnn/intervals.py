@@ -1,0 +1,51 @@
+"""Prediction intervals: split-conformal half-widths and normal quantiles."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import stats
+
+__all__ = ["conformal_halfwidth", "normal_quantile"]
+
+
+def normal_quantile(coverage: float) -> float:
+    """The standard normal quantile that bounds a central interval of ``coverage``."""
+    return float(stats.norm.ppf(0.5 + coverage / 2.0))
+
+
+def conformal_halfwidth(errors: np.ndarray, coverage: float, min_count: int = 5) -> np.ndarray:
+    """Split-conformal half-widths per horizon step from held-out absolute errors.
+
+    Parameters
+    ----------
+    errors : np.ndarray of shape (n_origins, horizon)
+        Absolute forecast errors on calibration data; NaN where a step had no
+        observation to compare with.
+    coverage : float
+        Nominal coverage in (0, 1).
+    min_count : int, default=5
+        Steps with fewer errors than this (or than step 1 has, if fewer) are
+        not calibrated directly: they grow from the last calibrated step as
+        ``sqrt(step)``.
+
+    Returns
+    -------
+    np.ndarray of shape (horizon,)
+        The ``ceil((n + 1) * coverage) / n`` empirical quantile of each step's
+        errors (the largest error when that level exceeds 1).
+    """
+    counts = np.sum(~np.isnan(errors), axis=0)
+    if counts[0] == 0:
+        raise ValueError("no calibration errors are available to build prediction intervals.")
+    threshold = min(min_count, int(counts[0]))
+    half = np.empty(errors.shape[1])
+    last = 0
+    for k in range(errors.shape[1]):
+        if counts[k] >= threshold:
+            e = errors[:, k][~np.isnan(errors[:, k])]
+            level = min(1.0, np.ceil((len(e) + 1) * coverage) / len(e))
+            half[k] = np.quantile(e, level, method="higher")
+            last = k
+        else:
+            half[k] = half[last] * np.sqrt((k + 1) / (last + 1))
+    return half

@@ -1,0 +1,447 @@
+"""Recurrent neural forecasters on the forecasting contract: parameters and orchestration.
+
+One ``RecurrentForecaster`` holds the logic; ``RNNForecaster``,
+``LSTMForecaster`` and ``GRUForecaster`` only fix its ``cell``. A DataFrame
+trains one global network across its columns (shared weights, per-series
+scaling). Differencing, scaling, the linear skip and early stopping see the
+training data only; the network, its training and the linear skip live in
+their own modules.
+"""
+
+from __future__ import annotations
+
+from typing import Any, ClassVar
+
+import numpy as np
+import pandas as pd
+import torch
+
+from tsrnn._validation import Boolean, Interval, Options, Satisfies
+from tsrnn.covariates import COVARIATE_CONSTRAINTS
+from tsrnn.neural.linear import fit_linear
+from tsrnn.neural.network import CELLS, EnsembleNetwork, NetworkConfig, RecurrentNetwork, is_device, resolve_device
+from tsrnn.neural.training import LOSSES, TrainingConfig, WindowBatches, train
+from tsrnn.transforms import Differencer, Scaler
+from tsrnn.windowing import WindowForecaster, future_block, recursive_forecast
+
+__all__ = ["RecurrentForecaster", "RNNForecaster", "LSTMForecaster", "GRUForecaster"]
+
+_POSITIVE_INT = [Interval("int", 1, None)]
+_FRACTION = [Interval("real", 0, 1, closed="left")]
+
+
+class RecurrentForecaster(WindowForecaster):
+    """Recurrent neural network forecaster (RNN, LSTM or GRU) trained on sliding windows.
+
+    Parameters
+    ----------
+    cell : {"rnn", "lstm", "gru"}, default="lstm"
+        The recurrent cell.
+    window : int, default=30
+        Number of past observations the network reads for one forecast.
+    horizon : int, default=1
+        The trained horizon: steps one forward pass emits with ``strategy="direct"``.
+    strategy : {"direct", "recursive"}, default="direct"
+        ``"direct"`` (many-to-many): one pass emits all ``horizon`` steps.
+        ``"recursive"`` (many-to-one): a one-step network fed its own forecasts.
+        Either way, ``predict(h)`` with ``h`` beyond the trained horizon
+        continues recursively from the network's own outputs.
+    hidden_size : int, default=64
+        Units per recurrent layer.
+    num_layers : int, default=1
+        Stacked recurrent layers.
+    dropout : float, default=0.0
+        Dropout between layers and before the output layer.
+    epochs : int, default=100
+        Maximum passes over the training windows.
+    batch_size : int, default=64
+        Windows per gradient step.
+    learning_rate : float, default=1e-3
+        Adam's learning rate.
+    loss : {"mse", "mae", "huber"}, default="mse"
+        Training loss on the scaled targets.
+    gradient_clip : float or None, default=1.0
+        Clip the gradient norm to this value; None disables clipping.
+    validation_fraction : float, default=0.1
+        The most recent fraction of the training windows, held out for early
+        stopping and interval calibration (never a random split).
+    patience : int or None, default=10
+        Stop after this many epochs without a better validation loss and
+        restore the best weights; None trains all ``epochs``.
+    scaler : {"standard", None}, default="standard"
+        Standardise each series with the mean and standard deviation of its
+        training data (after differencing).
+    difference : bool or "auto", default="auto"
+        Model first differences, then add them back to the last observation.
+        ``"auto"`` decides per series and per ``fit``, on the training data
+        only (its most recent 5,000 observations): differences when the ADF
+        test does not reject a unit root (p > 0.05) and the KPSS test rejects
+        stationarity (p < 0.05). The decision is ``differenced_``.
+    residual : bool, default=False
+        Forecast the change relative to the last input value (a skip
+        connection), so a weak network falls back towards the last value.
+    linear_skip : bool, default=True
+        Add a linear autoregression of the input window to the output (the
+        "highway" of LSTNet, the linear part of hybrid ARIMA-network models).
+        It is a ridge regression per output step, solved in closed form on
+        the training windows at every ``fit`` with the penalty chosen by
+        generalised cross-validation, and kept fixed while the recurrent part
+        learns the remainder. A new network's output layer starts at zero, so
+        training starts from the linear model, and early stopping compares
+        every epoch with it (``best_epoch_ == 0`` keeps the linear model).
+        False trains the recurrent network alone.
+    weight_decay : float, default=0.0
+        L2 penalty of Adam on all weights.
+    n_ensemble : int, default=1
+        Train this many networks from different seeds (member 0 from
+        ``random_state`` itself) and forecast their average; beyond the
+        trained horizon the average is what is fed back. Costs
+        ``n_ensemble`` times the training and prediction time.
+    weight_averaging : float or None, default=None
+        Keep an exponential moving average of the weights with this decay per
+        gradient step (e.g. 0.9); the average is what early stopping
+        validates and what is kept. None trains plain weights.
+    random_state : int or None, default=None
+        Seed of weight initialisation, shuffling and dropout; the same seed
+        gives the same forecasts on CPU.
+    device : str or torch.device, default="auto"
+        Where to train: ``"auto"`` picks CUDA when available, else the CPU.
+        The fitted network is moved to the CPU.
+    warm_start : bool, default=False
+        A new ``fit`` continues from the current weights instead of new ones.
+    verbose : int, default=0
+        1 shows a progress bar of epochs with the training and validation loss.
+    future_covariates : list of str, optional
+        Columns of ``X`` known ahead (calendar, planned events, weather
+        forecasts): their values over the output steps enter the head beside
+        the last hidden state, and ``predict`` needs them. The other columns
+        of ``X`` are past covariates: extra input features of the window,
+        standardised on the training data. With past covariates, forecasts
+        reach at most the trained ``horizon``.
+    calendar : list of str, optional
+        Calendar features of the output steps (e.g. ``["dayofyear"]``),
+        computed from the index as future covariates.
+
+    Attributes
+    ----------
+    network_ : RecurrentNetwork or EnsembleNetwork
+        The trained network, on the CPU; with ``n_ensemble > 1`` the module
+        averaging the members.
+    history_ : pd.DataFrame
+        Training and validation loss per epoch (``train_loss``, ``val_loss``);
+        with ``n_ensemble > 1`` indexed by (member, epoch).
+    best_epoch_ : int
+        The epoch whose weights were kept (1-based; 0 when the linear skip
+        alone did best on the validation windows), of member 0.
+    best_epochs_ : np.ndarray of int, shape (n_ensemble,)
+        The kept epoch of every member.
+    n_epochs_ : int
+        Epochs actually run by member 0.
+    scale_mean_, scale_std_ : np.ndarray of shape (n_series,)
+        Scaler statistics of each series, from the training data.
+    scaler_ : Scaler
+        The fitted scaler of the (differenced) series.
+    differencer_ : Differencer
+        The fitted differencing decision.
+    differenced_ : np.ndarray of bool, shape (n_series,)
+        Whether each series is modelled in differences.
+    y_ : np.ndarray of shape (n_timestamps, n_series)
+        The history seen by ``fit`` and ``update``.
+    n_fit_ : int
+        Length of the history seen by ``fit``.
+    n_windows_ : int
+        Windows per series in ``fit``.
+    n_validation_windows_ : int
+        The most recent of them, held out for early stopping and calibration.
+    calibration_errors_ : np.ndarray of shape (n_series * n_validation_windows_, horizon) or None
+        Absolute errors of the forecasts made from every validation window,
+        computed in ``fit``; None without validation windows.
+
+    Notes
+    -----
+    Prediction intervals are split-conformal: the absolute errors of the
+    forecasts made from every validation window, per horizon step (in the
+    original units), give the interval half-width as their
+    ``ceil((n + 1) * coverage) / n`` quantile. They need
+    ``validation_fraction > 0``. Steps for which fewer than 5 validation errors
+    exist grow from the last calibrated step as ``sqrt(step)``.
+    """
+
+    def __init__(
+        self,
+        cell: str = "lstm",
+        window: int = 30,
+        horizon: int = 1,
+        strategy: str = "direct",
+        hidden_size: int = 64,
+        num_layers: int = 1,
+        dropout: float = 0.0,
+        epochs: int = 100,
+        batch_size: int = 64,
+        learning_rate: float = 1e-3,
+        loss: str = "mse",
+        gradient_clip: float | None = 1.0,
+        validation_fraction: float = 0.1,
+        patience: int | None = 10,
+        scaler: str | None = "standard",
+        difference: bool | str = "auto",
+        residual: bool = False,
+        linear_skip: bool = True,
+        weight_decay: float = 0.0,
+        n_ensemble: int = 1,
+        weight_averaging: float | None = None,
+        random_state: int | None = None,
+        device: Any = "auto",
+        warm_start: bool = False,
+        verbose: int = 0,
+        future_covariates: list[str] | None = None,
+        calendar: list[str] | None = None,
+    ):
+        self.cell = cell
+        self.window = window
+        self.horizon = horizon
+        self.strategy = strategy
+        self.hidden_size = hidden_size
+        self.num_layers = num_layers
+        self.dropout = dropout
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.gradient_clip = gradient_clip
+        self.validation_fraction = validation_fraction
+        self.patience = patience
+        self.scaler = scaler
+        self.difference = difference
+        self.residual = residual
+        self.linear_skip = linear_skip
+        self.weight_decay = weight_decay
+        self.n_ensemble = n_ensemble
+        self.weight_averaging = weight_averaging
+        self.random_state = random_state
+        self.device = device
+        self.warm_start = warm_start
+        self.verbose = verbose
+        self.future_covariates = future_covariates
+        self.calendar = calendar
+
+    _parameter_constraints: ClassVar[dict[str, list]] = {
+        "cell": [Options(*CELLS)],
+        "window": _POSITIVE_INT,
+        "horizon": _POSITIVE_INT,
+        "strategy": [Options("direct", "recursive")],
+        "hidden_size": _POSITIVE_INT,
+        "num_layers": _POSITIVE_INT,
+        "dropout": _FRACTION,
+        "epochs": _POSITIVE_INT,
+        "batch_size": _POSITIVE_INT,
+        "learning_rate": [Interval("real", 0, None, closed="neither")],
+        "loss": [Options(*LOSSES)],
+        "gradient_clip": [None, Interval("real", 0, None, closed="neither")],
+        "validation_fraction": _FRACTION,
+        "patience": [None, Interval("int", 1, None)],
+        "scaler": [Options("standard"), None],
+        "difference": [Boolean, Options("auto")],
+        "residual": [Boolean],
+        "linear_skip": [Boolean],
+        "weight_decay": [Interval("real", 0, None)],
+        "n_ensemble": _POSITIVE_INT,
+        "weight_averaging": [None, _FRACTION[0]],
+        "random_state": [None, Interval("int", None, None)],
+        "device": [Satisfies(is_device, "'auto', 'cpu', 'cuda' or a torch.device")],
+        "warm_start": [Boolean],
+        "verbose": [Boolean, Interval("int", 0, None)],
+        **COVARIATE_CONSTRAINTS,
+    }
+
+    def _n_outputs(self) -> int:
+        return int(self.horizon) if self.strategy == "direct" else 1
+
+    def _min_length(self) -> int:
+        n_windows = 2 if self.validation_fraction > 0 else 1
+        may_difference = not (isinstance(self.difference, (bool, np.bool_)) and not self.difference)
+        return int(self.window) + self._n_outputs() + n_windows - 1 + int(may_difference)
+
+    def warm_start_params(self, epochs: int | None = None) -> dict[str, Any]:
+        """Continue the next fit from the current weights, training ``epochs`` epochs when given."""
+        return {"warm_start": True} if epochs is None else {"warm_start": True, "epochs": int(epochs)}
+
+    # -- fit ----------------------------------------------------------------
+    def _fit_model(self, values: np.ndarray) -> None:
+        self.device_ = resolve_device(self.device)
+        seed = (
+            int(self.random_state)
+            if self.random_state is not None
+            else int(np.random.default_rng().integers(2**31 - 1))
+        )
+        self.differencer_ = Differencer(self.difference).fit(values)
+        self.differenced_ = self.differencer_.differenced_
+        lost = self.differencer_.n_lost_
+        model_values = self.differencer_.transform(values)[lost:]
+        self.scaler_ = Scaler(self.scaler).fit(model_values)
+        self.scale_mean_, self.scale_std_ = self.scaler_.mean_, self.scaler_.scale_
+        # Covariate row i belongs with level position i; after differencing, model value i sits at i + lost.
+        self.covariate_scalers_ = {"past": Scaler().fit(self.past_), "future": Scaler().fit(self.future_)}
+        batches = WindowBatches(
+            self.scaler_.transform(model_values),
+            self.covariate_scalers_["past"].transform(self.past_[lost:]),
+            self.covariate_scalers_["future"].transform(self.future_[lost:]),
+            int(self.window), self._n_outputs(), self.device_,
+        )  # fmt: skip
+        self.n_windows_ = len(model_values) - int(self.window) - self._n_outputs() + 1
+        n_val = max(1, int(round(self.validation_fraction * self.n_windows_))) if self.validation_fraction > 0 else 0
+        self.n_validation_windows_ = min(n_val, self.n_windows_ - 1)
+        self._train_members(batches, seed)
+
+    def _train_members(self, batches: WindowBatches, seed: int) -> None:
+        """Train ``n_ensemble`` networks from their own seeds; keep them, their histories and kept epochs."""
+        members, histories, best_epochs = [], [], []
+        for member in range(int(self.n_ensemble)):
+            # Member 0 keeps the seed itself, so n_ensemble=1 is the single network of that seed.
+            member_seed = (seed + 104_729 * member) % (2**31 - 1)
+            with torch.random.fork_rng(devices=[]):
+                torch.manual_seed(member_seed)
+                network, continued = self._initial_network(member)
+                history, best_epoch = self._train(network, batches, member_seed, fresh=not continued)
+            histories.append(history)
+            best_epochs.append(best_epoch)
+            members.append(network)
+        self.network_ = members[0] if len(members) == 1 else EnsembleNetwork(members)
+        self.best_epochs_ = np.array(best_epochs)
+        self.best_epoch_ = int(self.best_epochs_[0])
+        self.n_epochs_ = len(histories[0])
+        if len(members) == 1:
+            self.history_ = histories[0]
+        else:
+            self.history_ = pd.concat(histories, keys=pd.RangeIndex(len(members), name="member"))
+
+    def _network_config(self) -> NetworkConfig:
+        return NetworkConfig(
+            cell=self.cell, input_size=1 + self.past_.shape[1], hidden_size=self.hidden_size,
+            num_layers=self.num_layers, dropout=self.dropout, output_size=self._n_outputs(),
+            residual=self.residual, future_size=self.future_.shape[1],
+            linear_window=self.window if self.linear_skip else 0,
+        )  # fmt: skip
+
+    def _initial_network(self, member: int = 0) -> tuple[RecurrentNetwork, bool]:
+        """The network to train, and whether it continues from the previous fit's weights."""
+        fresh = RecurrentNetwork(self._network_config())
+        previous = getattr(self, "network_", None)
+        if isinstance(previous, EnsembleNetwork):
+            previous = previous.members[member] if member < len(previous.members) else None
+        elif member > 0:
+            previous = None
+        if self.warm_start and previous is not None:
+            try:
+                fresh.load_state_dict(previous.state_dict())
+                return fresh, True
+            except RuntimeError:
+                # The architecture changed since the last fit: nothing to continue from.
+                pass
+        return fresh, False
+
+    def _train(self, network: RecurrentNetwork, batches: WindowBatches, seed: int, fresh: bool) -> tuple:
+        """Fit the linear skip in closed form, then train the recurrent part; the network ends on the CPU.
+
+        A ``fresh`` network's output layer starts at zero, so it starts as the
+        linear autoregression, and those starting weights (epoch 0) compete
+        with every epoch in early stopping.
+        """
+        n_train = self.n_windows_ - self.n_validation_windows_
+        train_starts = batches.starts(0, n_train, self.n_series_)
+        val_starts = batches.starts(n_train, self.n_windows_, self.n_series_)
+        network.to(self.device_)
+        if network.linear is not None:
+            # The closed-form fit is the better linear part: gradient steps on it only chase noise.
+            fit_linear(network, batches, batches.targets, train_starts, silence_head=fresh)
+            network.linear.requires_grad_(False)
+        config = TrainingConfig(
+            epochs=int(self.epochs), batch_size=int(self.batch_size), learning_rate=float(self.learning_rate),
+            loss=self.loss, gradient_clip=None if self.gradient_clip is None else float(self.gradient_clip),
+            patience=None if self.patience is None else int(self.patience), weight_decay=float(self.weight_decay),
+            weight_averaging=None if self.weight_averaging is None else float(self.weight_averaging),
+            progress=f"{self.cell.upper()} fit" if self.verbose else None,
+        )  # fmt: skip
+        history, best_epoch = train(
+            network, batches, train_starts, val_starts, config, seed, start_epoch_competes=network.linear is not None
+        )
+        network.to("cpu").eval()
+        return history, best_epoch
+
+    # -- forecasting ----------------------------------------------------------
+    def _forecast_at(self, series: np.ndarray, ends: np.ndarray, horizon: int, future: np.ndarray) -> np.ndarray:
+        lost, outputs = self.differencer_.n_lost_, self._n_outputs()
+        tails, past = self._tails(series, ends, int(self.window) + lost)
+        contexts = self.scaler_.transform(self.differencer_.transform(tails, series)[:, lost:], series)
+        past = torch.as_tensor(self.covariate_scalers_["past"].transform(past[:, lost:]), dtype=torch.float32)
+        future = self.covariate_scalers_["future"].transform(future)
+
+        def step(current: np.ndarray, done: int) -> np.ndarray:
+            x = torch.as_tensor(current, dtype=torch.float32).unsqueeze(-1)
+            if past.shape[2]:
+                x = torch.cat([x, past], dim=2)
+            ahead = None
+            if future.shape[2]:
+                ahead = torch.as_tensor(
+                    future_block(future, done, outputs).reshape(len(current), -1), dtype=torch.float32
+                )
+            with torch.no_grad():
+                return self.network_(x, ahead).numpy().astype(np.float64)
+
+        forecasts = self.scaler_.inverse_transform(recursive_forecast(step, contexts, horizon), series)
+        return self.differencer_.inverse_next(forecasts, tails[:, -1], series)
+
+    def _calibration_origins(self) -> np.ndarray:
+        # The last input of window i sits at level position i + window - 1, shifted by the positions differencing lost.
+        first = self.n_windows_ - self.n_validation_windows_
+        return np.arange(first, self.n_windows_) + int(self.window) + self.differencer_.n_lost_ - 1
+
+    def _uncalibrated(self) -> str:
+        return "prediction intervals need validation_fraction > 0 to calibrate on held-out windows."
+
+
+def _same_arguments(arguments: dict) -> dict:
+    """The constructor arguments of a variant, to pass on unchanged."""
+    return {k: v for k, v in arguments.items() if k not in ("self", "__class__")}
+
+
+class RNNForecaster(RecurrentForecaster):
+    """Elman RNN forecaster (``torch.nn.RNN``, tanh): ``h_t = tanh(W x_t + U h_{t-1} + b)``.
+
+    Parameters and attributes are those of :class:`RecurrentForecaster`, with ``cell="rnn"``.
+    """
+
+    def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
+                 epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
+                 validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
+                 linear_skip=True, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
+                 device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None):  # fmt: skip
+        super().__init__(cell="rnn", **_same_arguments(locals()))
+
+
+class LSTMForecaster(RecurrentForecaster):
+    """Long short-term memory forecaster (``torch.nn.LSTM``).
+
+    Parameters and attributes are those of :class:`RecurrentForecaster`, with ``cell="lstm"``.
+    """
+
+    def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
+                 epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
+                 validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
+                 linear_skip=True, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
+                 device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None):  # fmt: skip
+        super().__init__(cell="lstm", **_same_arguments(locals()))
+
+
+class GRUForecaster(RecurrentForecaster):
+    """Gated recurrent unit forecaster (``torch.nn.GRU``).
+
+    Parameters and attributes are those of :class:`RecurrentForecaster`, with ``cell="gru"``.
+    """
+
+    def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
+                 epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
+                 validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
+                 linear_skip=True, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
+                 device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None):  # fmt: skip
+        super().__init__(cell="gru", **_same_arguments(locals()))

@@ -1,0 +1,137 @@
+"""The networks: a recurrent layer stack read at its last step, a linear head, an optional linear skip."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import torch
+from torch import nn
+
+__all__ = ["NetworkConfig", "RecurrentNetwork", "EnsembleNetwork", "resolve_device", "CELLS"]
+
+#: The recurrent cells by name.
+CELLS = {"rnn": nn.RNN, "lstm": nn.LSTM, "gru": nn.GRU}
+
+
+@dataclass(frozen=True)
+class NetworkConfig:
+    """The shape of a :class:`RecurrentNetwork`.
+
+    Attributes
+    ----------
+    cell : {"rnn", "lstm", "gru"}
+        The recurrent cell (``torch.nn.RNN`` with tanh, ``LSTM`` or ``GRU``).
+    input_size : int
+        Features per time step: the target series, then the past covariates.
+    hidden_size : int
+        Units per recurrent layer.
+    num_layers : int
+        Stacked recurrent layers.
+    dropout : float
+        Dropout between recurrent layers and before the head.
+    output_size : int
+        Values emitted per window (the trained horizon, or 1).
+    residual : bool, default=False
+        Add the last input value to every output, so the network learns the
+        change from the last observation and an untrained one forecasts it.
+    future_size : int, default=0
+        Future covariates per output step, given to the head beside the last
+        hidden state.
+    linear_window : int, default=0
+        When positive, add a linear map of the last ``linear_window`` values of
+        the target series to the output; 0 leaves it out.
+    """
+
+    cell: str
+    input_size: int
+    hidden_size: int
+    num_layers: int
+    dropout: float
+    output_size: int
+    residual: bool = False
+    future_size: int = 0
+    linear_window: int = 0
+
+    def __post_init__(self) -> None:
+        # torch's layers take Python numbers only; parameters may arrive as numpy scalars.
+        for name in ("input_size", "hidden_size", "num_layers", "output_size", "future_size", "linear_window"):
+            object.__setattr__(self, name, int(getattr(self, name)))
+        object.__setattr__(self, "dropout", float(self.dropout))
+        object.__setattr__(self, "residual", bool(self.residual))
+
+
+class RecurrentNetwork(nn.Module):
+    """A recurrent layer stack read at its last step, then a linear head.
+
+    Parameters
+    ----------
+    config : NetworkConfig
+        The cell and the sizes.
+
+    Shapes
+    ------
+    Input ``(batch, window, input_size)`` and, with future covariates,
+    ``(batch, output_size * future_size)``; output ``(batch, output_size)``.
+    The first input feature is the target series.
+    """
+
+    def __init__(self, config: NetworkConfig):
+        super().__init__()
+        c = config
+        self.config = c
+        self.rnn = CELLS[c.cell](
+            c.input_size, c.hidden_size, num_layers=c.num_layers, batch_first=True,
+            dropout=c.dropout if c.num_layers > 1 else 0.0,
+        )  # fmt: skip
+        self.dropout = nn.Dropout(c.dropout)
+        self.head = nn.Linear(c.hidden_size + c.output_size * c.future_size, c.output_size)
+        self.residual = c.residual
+        self.linear = nn.Linear(c.linear_window, c.output_size) if c.linear_window else None
+
+    def forward(self, x: torch.Tensor, future: torch.Tensor | None = None) -> torch.Tensor:
+        out, _ = self.rnn(x)
+        last = self.dropout(out[:, -1])
+        if future is not None:
+            last = torch.cat([last, future], dim=1)
+        y = self.head(last)
+        if self.linear is not None:
+            y = y + self.linear(x[:, -self.linear.in_features :, 0])
+        if self.residual:
+            y = y + x[:, -1, :1]
+        return y
+
+
+class EnsembleNetwork(nn.Module):
+    """The average output of several recurrent networks trained from different seeds.
+
+    Parameters
+    ----------
+    members : list of RecurrentNetwork
+        The trained networks; each sees the same inputs.
+    """
+
+    def __init__(self, members: list[RecurrentNetwork]):
+        super().__init__()
+        self.members = nn.ModuleList(members)
+
+    def forward(self, x: torch.Tensor, future: torch.Tensor | None = None) -> torch.Tensor:
+        return torch.stack([member(x, future) for member in self.members]).mean(dim=0)
+
+
+def is_device(device: Any) -> bool:
+    """Whether ``device`` names a torch device (or is ``"auto"``)."""
+    if isinstance(device, str) and device == "auto":
+        return True
+    try:
+        torch.device(device)
+    except (RuntimeError, TypeError, ValueError):
+        return False
+    return True
+
+
+def resolve_device(device: Any) -> torch.device:
+    """``"auto"`` is CUDA when available, else the CPU; anything else is passed to ``torch.device``."""
+    if isinstance(device, str) and device == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    return torch.device(device)
