@@ -3,7 +3,7 @@ import pandas as pd
 import pytest
 from statsmodels.tsa.ar_model import AutoReg, ar_select_order
 
-from tsrnn import ARForecaster, NaiveForecaster
+from tsrnn import ARForecaster, InvalidParameterError, NaiveForecaster
 
 
 @pytest.mark.parametrize("lags, trend", [(1, "c"), (3, "ct"), ([1, 7], "c"), (5, "n")])
@@ -60,14 +60,28 @@ def test_ar_max_lags_shrinks_on_short_series(y):
         ({"lags": "hqic"}, "lags"),
         ({"lags": -1}, "lags"),
         ({"lags": [0, 1]}, "lags"),
+        ({"lags": 2.0}, "lags"),
         ({"trend": "x"}, "trend"),
-        ({"lags": 50}, "at least"),
         ({"lags": "aic", "max_lags": 0}, "max_lags"),
+        ({"seasonal": "yes"}, "seasonal"),
+        ({"period": 1}, "period"),
+        ({"future_covariates": "promo"}, "future_covariates"),
+        ({"calendar": ["fortnight"]}, "calendar"),
     ],
 )
 def test_ar_bad_parameters(y, params, words):
-    with pytest.raises((ValueError, TypeError), match=words):
+    with pytest.raises(InvalidParameterError, match=words):
         ARForecaster(**params).fit(y.iloc[:60])
+
+
+def test_ar_too_many_lags_for_the_data_says_how_many_are_needed(y):
+    with pytest.raises(ValueError, match="at least"):
+        ARForecaster(lags=50).fit(y.iloc[:60])
+
+
+def test_ar_accepts_numpy_scalars(y):
+    ours = ARForecaster(lags=np.int64(3), seasonal=np.True_, period=np.int64(7)).fit(y).predict(5)
+    pd.testing.assert_series_equal(ours, ARForecaster(lags=3, seasonal=True, period=7).fit(y).predict(5))
 
 
 def test_naive_rules(y):
@@ -91,9 +105,10 @@ def test_naive_update_equals_fit_on_longer_history_for_last_value(y):
     pd.testing.assert_series_equal(updated, NaiveForecaster().fit(y).predict(3))
 
 
-def test_naive_bad_strategy(y):
-    with pytest.raises(ValueError, match="strategy"):
-        NaiveForecaster("median").fit(y)
+@pytest.mark.parametrize("params", [{"strategy": "median"}, {"season_length": 0}, {"season_length": 7.0}])
+def test_naive_bad_parameters(y, params):
+    with pytest.raises(InvalidParameterError, match=next(iter(params))):
+        NaiveForecaster(**params).fit(y)
 
 
 def test_naive_ignores_covariates(y):

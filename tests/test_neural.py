@@ -7,7 +7,15 @@ import pytest
 import torch
 from sklearn.linear_model import Ridge
 
-from tsrnn import GRUForecaster, LSTMForecaster, RecurrentForecaster, RegressionForecaster, RNNForecaster
+from tsrnn import (
+    GRUForecaster,
+    InvalidParameterError,
+    LSTMForecaster,
+    RecurrentForecaster,
+    RegressionForecaster,
+    RNNForecaster,
+)
+from tsrnn.neural.linear import RIDGE_PENALTIES
 from tsrnn.testing import check_forecaster
 
 FAST = {"window": 14, "hidden_size": 8, "epochs": 3, "batch_size": 32}
@@ -142,11 +150,33 @@ def test_verbose_shows_epoch_progress(y, capsys):
         ({"weight_averaging": 1.0}, "weight_averaging"),
         ({"linear_skip": "yes"}, "linear_skip"),
         ({"residual": 1}, "residual"),
+        ({"learning_rate": 0}, "learning_rate"),
+        ({"gradient_clip": -1.0}, "gradient_clip"),
+        ({"patience": 0}, "patience"),
+        ({"scaler": "minmax"}, "scaler"),
+        ({"random_state": 1.5}, "random_state"),
+        ({"warm_start": "no"}, "warm_start"),
+        ({"future_covariates": "promo"}, "future_covariates"),
+        ({"calendar": "dayofyear"}, "calendar"),
     ],
 )
-def test_bad_parameters_are_named(y, params, words):
-    with pytest.raises((ValueError, TypeError), match=words):
-        RecurrentForecaster(**{**FAST, **params}).fit(y)
+def test_bad_parameters_are_named_before_any_data_is_read(params, words):
+    with pytest.raises(InvalidParameterError, match=words):
+        RecurrentForecaster(**{**FAST, **params}).fit(None)
+
+
+def test_numpy_scalar_parameters_give_the_same_forecasts(y):
+    numpy_params = {
+        "window": np.int64(14), "hidden_size": np.int32(8), "epochs": np.int64(3), "batch_size": np.int64(32),
+        "horizon": np.int64(2), "dropout": np.float32(0.0), "learning_rate": np.float64(1e-3),
+        "linear_skip": np.True_, "residual": np.False_, "difference": np.False_, "random_state": np.int64(0),
+        "validation_fraction": np.float32(0.25), "patience": np.int64(5),
+    }  # fmt: skip
+    python_params = {k: v.item() for k, v in numpy_params.items()}
+    ours = GRUForecaster(**numpy_params).fit(y)
+    theirs = GRUForecaster(**python_params).fit(y)
+    pd.testing.assert_series_equal(ours.predict(4), theirs.predict(4))
+    pd.testing.assert_frame_equal(ours.predict_interval(4), theirs.predict_interval(4))
 
 
 def test_too_short_series_states_the_minimum(y):
@@ -177,7 +207,7 @@ def test_intervals_need_validation_windows(y):
 
 @pytest.mark.parametrize("max_norm", [0.01, 1.0, 1e6])
 def test_gradient_clipping_matches_torch(max_norm):
-    from tsrnn.neural import _clip_gradients
+    from tsrnn.neural.training import clip_gradients
 
     torch.manual_seed(0)
     nets = [torch.nn.LSTM(1, 4), torch.nn.LSTM(1, 4)]
@@ -186,7 +216,7 @@ def test_gradient_clipping_matches_torch(max_norm):
     for net in nets:
         net(x)[0].pow(2).sum().backward()
     torch.nn.utils.clip_grad_norm_(nets[0].parameters(), max_norm)
-    _clip_gradients(list(nets[1].parameters()), max_norm)
+    clip_gradients(list(nets[1].parameters()), max_norm)
     for a, b in zip(nets[0].parameters(), nets[1].parameters()):
         torch.testing.assert_close(a.grad, b.grad)
 
@@ -242,15 +272,13 @@ def _gcv_ridge(X: np.ndarray, y: np.ndarray, penalties: np.ndarray) -> Ridge:
 
 
 def test_linear_skip_is_the_cross_validated_ridge_regression_of_the_training_windows(y):
-    from tsrnn.neural import _RIDGE_PENALTIES
-
     f = GRUForecaster(horizon=3, difference=False, random_state=0, **FAST).fit(y)
     z = (y.to_numpy() - f.scale_mean_[0]) / f.scale_std_[0]
     n_windows = len(z) - 14 - 3 + 1
-    n_train = n_windows - f._n_val  # the validation windows stay out of the fit too
+    n_train = n_windows - f.n_validation_windows_  # the validation windows stay out of the fit too
     X = np.stack([z[i : i + 14] for i in range(n_train)])
     for step in range(3):
-        ridge = _gcv_ridge(X, z[14 + step : 14 + step + n_train], _RIDGE_PENALTIES)
+        ridge = _gcv_ridge(X, z[14 + step : 14 + step + n_train], RIDGE_PENALTIES)
         np.testing.assert_allclose(f.network_.linear.weight.detach().numpy()[step], ridge.coef_, atol=2e-5)
         assert f.network_.linear.bias.detach().numpy()[step] == pytest.approx(ridge.intercept_, abs=2e-5)
 
@@ -271,7 +299,7 @@ def test_the_linear_model_alone_is_kept_when_training_only_makes_validation_wors
     weights, bias = f.network_.linear.weight.detach().numpy()[0], f.network_.linear.bias.item()
     z = (y.to_numpy() - f.scale_mean_[0]) / f.scale_std_[0]
     n_windows = len(z) - 14
-    validation = range(n_windows - f._n_val, n_windows)
+    validation = range(n_windows - f.n_validation_windows_, n_windows)
     linear_loss = np.mean([(weights @ z[i : i + 14] + bias - z[i + 14]) ** 2 for i in validation])
     assert linear_loss < f.history_["val_loss"].min()  # every trained epoch validated worse
     expected = (weights @ z[-14:] + bias) * f.scale_std_[0] + f.scale_mean_[0]
@@ -302,3 +330,106 @@ def test_weight_averaging_keeps_the_moving_average_of_the_weights(y, monkeypatch
     for kept, expected in zip(f.network_.parameters(), average):
         torch.testing.assert_close(kept, expected, rtol=1e-5, atol=1e-6)
     assert len(steps) > 2 and not torch.allclose(average[0], steps[-1][0])
+
+
+@pytest.mark.parametrize("variant, cell", [(RNNForecaster, "rnn"), (LSTMForecaster, "lstm"), (GRUForecaster, "gru")])
+def test_variant_signatures_are_the_recurrent_forecasters_without_cell(variant, cell):
+    import inspect
+
+    def described(function):
+        return [(p.name, p.kind, p.default) for p in inspect.signature(function).parameters.values()]
+
+    expected = [entry for entry in described(RecurrentForecaster.__init__) if entry[0] != "cell"]
+    assert described(variant.__init__) == expected
+    assert variant().cell == cell and "cell" not in variant().get_params()
+
+
+def test_differencer_round_trip_and_next_window():
+    from tsrnn.transforms import Differencer
+
+    values = np.column_stack([np.cumsum(np.arange(1.0, 9.0)), np.arange(8.0) ** 2])
+    d = Differencer(difference=True).fit(values)
+    changes = d.transform(values)
+    assert changes.shape == values.shape and np.isnan(changes[0]).all()
+    np.testing.assert_array_equal(changes[1:], np.diff(values, axis=0))
+    # Forecasts of changes become levels continuing from the last observation of each series.
+    levels = d.inverse_next(changes[5:].T, values[4], series=np.array([0, 1]))
+    np.testing.assert_allclose(levels.T, values[5:])
+    kept = Differencer(difference=False).fit(values)
+    assert kept.n_lost_ == 0 and np.array_equal(kept.transform(values), values)
+    rows = Differencer(difference=True).fit(values).transform(values[2:6].T, series=np.array([0, 1]))
+    np.testing.assert_array_equal(rows[:, 1:], np.diff(values[2:6], axis=0).T)
+
+
+def test_differencer_auto_decides_on_the_data_it_is_fitted_on(random_walk):
+    from tsrnn.transforms import Differencer
+
+    noise = np.random.default_rng(0).normal(size=len(random_walk))
+    d = Differencer("auto").fit(np.column_stack([random_walk.to_numpy(), noise]))
+    assert d.differenced_.tolist() == [True, False] and d.n_lost_ == 1
+
+
+def test_scaler_inverts_and_works_row_wise():
+    from tsrnn.transforms import Scaler
+
+    values = np.column_stack([np.arange(10.0), np.full(10, 3.0)])
+    scaler = Scaler().fit(values)
+    assert scaler.scale_[1] == 1.0  # a constant series keeps its units
+    np.testing.assert_allclose(scaler.inverse_transform(scaler.transform(values)), values)
+    rows = scaler.transform(values[:4].T, series=np.array([0, 1]))
+    np.testing.assert_allclose(rows, scaler.transform(values[:4]).T)
+
+
+def test_ridge_gcv_on_its_own_equals_brute_force():
+    from tsrnn.neural.linear import RidgeStatistics, ridge_gcv
+
+    rng = np.random.default_rng(2)
+    X = rng.normal(size=(300, 6))
+    y = X @ np.array([0.5, -0.2, 0.0, 0.1, 0.0, 0.3]) + rng.normal(scale=0.5, size=300)
+    stats = RidgeStatistics()
+    for chunk in np.array_split(np.arange(300), 4):  # gathered in chunks, as on long series
+        stats.add(torch.as_tensor(X[chunk]), torch.as_tensor(y[chunk, None]))
+    weights, intercept = ridge_gcv(stats)
+    expected = _gcv_ridge(X, y, RIDGE_PENALTIES)
+    np.testing.assert_allclose(weights.numpy()[:, 0], expected.coef_, atol=1e-8)
+    assert float(intercept[0]) == pytest.approx(expected.intercept_, abs=1e-8)
+
+
+def test_training_on_its_own_keeps_the_best_validated_epoch():
+    from tsrnn.neural.network import NetworkConfig, RecurrentNetwork
+    from tsrnn.neural.training import TrainingConfig, WindowBatches, train
+
+    t = np.arange(200.0)
+    z = np.sin(t / 4)[:, None]
+    batches = WindowBatches(z, np.zeros((200, 0)), np.zeros((200, 0)), window=10, outputs=1, device=torch.device("cpu"))
+    torch.manual_seed(0)
+    network = RecurrentNetwork(NetworkConfig("gru", 1, 8, 1, 0.0, 1))
+    config = TrainingConfig(epochs=8, batch_size=16, learning_rate=1e-2, loss="mse", gradient_clip=1.0, patience=None)
+    train_starts, val_starts = batches.starts(0, 150, 1), batches.starts(150, 190, 1)
+    history, best = train(network, batches, train_starts, val_starts, config, seed=0)
+    assert list(history.columns) == ["train_loss", "val_loss"] and len(history) == 8
+    assert best == int(history["val_loss"].idxmin())
+    with torch.no_grad():
+        kept = torch.nn.functional.mse_loss(network(*batches(val_starts)), batches.targets[val_starts])
+    assert float(kept) == pytest.approx(history["val_loss"].min(), rel=1e-5)
+    assert history["train_loss"].iloc[-1] < history["train_loss"].iloc[0]
+
+
+def test_a_failed_fit_leaves_the_forecaster_as_it_was(y):
+    from sklearn.exceptions import NotFittedError
+
+    f = LSTMForecaster(random_state=0, **FAST).fit(y)
+    before = f.predict(3)
+    broken = y.copy()
+    broken.iloc[-1] = np.nan
+    with pytest.raises(ValueError, match="NaN"):
+        f.fit(broken)
+    pd.testing.assert_series_equal(f.predict(3), before)
+    with pytest.raises(ValueError):
+        f.set_params(device="cpu").fit(y.iloc[:10])  # too short: fails after validation started
+    pd.testing.assert_series_equal(f.predict(3), before)
+    fresh = LSTMForecaster(**FAST)
+    with pytest.raises(ValueError):
+        fresh.fit(broken)
+    with pytest.raises(NotFittedError):
+        fresh.predict(3)

@@ -4,7 +4,18 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tsrnn.base import check_coverage, check_horizon, check_series, future_index, season_length_for
+from tsrnn._index import future_index, season_length_for
+from tsrnn._validation import (
+    Boolean,
+    InvalidParameterError,
+    Interval,
+    ListOf,
+    Options,
+    check_coverage,
+    check_horizon,
+    check_series,
+    validate_params,
+)
 
 
 def test_series_values_are_float_copies(y):
@@ -59,13 +70,13 @@ def test_integer_index_must_be_regular():
 
 @pytest.mark.parametrize("bad", [0, -2, 1.5, "3", True, None])
 def test_horizon_must_be_a_positive_int(bad):
-    with pytest.raises((TypeError, ValueError), match="horizon"):
+    with pytest.raises(InvalidParameterError, match="horizon"):
         check_horizon(bad)
 
 
 @pytest.mark.parametrize("bad", [0, 1, 1.2, -0.5, "0.9", True])
 def test_coverage_must_be_in_open_unit_interval(bad):
-    with pytest.raises((TypeError, ValueError), match="coverage"):
+    with pytest.raises(InvalidParameterError, match="coverage"):
         check_coverage(bad)
 
 
@@ -88,3 +99,36 @@ def test_season_length_from_frequency():
     assert season_length_for(pd.tseries.frequencies.to_offset("h")) == 24
     with pytest.raises(ValueError, match="season_length"):
         season_length_for(1)
+
+
+def test_invalid_parameter_error_is_both_value_and_type_error():
+    assert issubclass(InvalidParameterError, ValueError) and issubclass(InvalidParameterError, TypeError)
+
+
+@pytest.mark.parametrize(
+    "rule, good, bad",
+    [
+        (Interval("int", 1, None), [1, np.int64(3), np.int32(7)], [0, 1.0, True, np.True_, "2", None]),
+        (
+            Interval("real", 0, 1, closed="left"),
+            [0, 0.5, np.float32(0.9), np.int64(0)],
+            [1, -0.1, np.nan, False, "0.5"],
+        ),
+        (Options("a", "b"), ["a", np.str_("b")], ["c", 1, None, ["a"]]),
+        (Boolean, [True, False, np.True_, np.False_], [1, 0, "yes", None]),
+        (ListOf(Options("x"), "a list of x", min_length=1), [["x"], ("x", "x")], [[], "x", ["y"], None]),
+    ],
+)
+def test_rules_accept_numpy_scalars_and_refuse_look_alikes(rule, good, bad):
+    assert all(rule(value) for value in good), [value for value in good if not rule(value)]
+    assert not any(rule(value) for value in bad), [value for value in bad if rule(value)]
+
+
+def test_validate_params_names_parameter_value_and_rule():
+    constraints = {"window": [Interval("int", 1, None)], "loss": [Options("mse", "mae"), None]}
+    validate_params(constraints, {"window": np.int64(4), "loss": None})
+    with pytest.raises(InvalidParameterError) as info:
+        validate_params(constraints, {"window": 0, "loss": "mse"}, owner="LSTMForecaster")
+    assert str(info.value) == "window of LSTMForecaster must be a positive int; got 0."
+    with pytest.raises(InvalidParameterError, match=r"loss must be one of 'mse', 'mae' or None; got 'mape'"):
+        validate_params(constraints, {"window": 3, "loss": "mape"})
