@@ -80,8 +80,8 @@ def test_ar_too_many_lags_for_the_data_says_how_many_are_needed(y):
 
 
 def test_ar_accepts_numpy_scalars(y):
-    ours = ARForecaster(lags=np.int64(3), seasonal=np.True_, period=np.int64(7)).fit(y).predict(5)
-    pd.testing.assert_series_equal(ours, ARForecaster(lags=3, seasonal=True, period=7).fit(y).predict(5))
+    ours = ARForecaster(lags=np.int64(3), seasonal=np.True_, season_length=np.int64(7)).fit(y).predict(5)
+    pd.testing.assert_series_equal(ours, ARForecaster(lags=3, seasonal=True, season_length=7).fit(y).predict(5))
 
 
 def test_naive_rules(y):

@@ -12,34 +12,11 @@ from tsrnn import (
     InvalidParameterError,
     LSTMForecaster,
     RecurrentForecaster,
-    RegressionForecaster,
     RNNForecaster,
 )
 from tsrnn.neural.linear import RIDGE_PENALTIES
-from tsrnn.testing import check_forecaster
 
 FAST = {"window": 14, "hidden_size": 8, "epochs": 3, "batch_size": 32}
-
-
-@pytest.mark.parametrize(
-    "forecaster",
-    [
-        RNNForecaster(**FAST),
-        LSTMForecaster(horizon=3, **FAST),
-        GRUForecaster(horizon=3, **FAST),
-        RNNForecaster(strategy="recursive", **FAST),
-        LSTMForecaster(strategy="recursive", difference=True, **FAST),
-        GRUForecaster(strategy="recursive", horizon=2, residual=True, **FAST),
-        LSTMForecaster(horizon=3, n_ensemble=2, linear_skip=True, weight_decay=1e-4, **FAST),
-        GRUForecaster(weight_averaging=0.9, **FAST),
-        RecurrentForecaster(cell="gru", num_layers=2, dropout=0.1, loss="huber", **FAST),
-        RegressionForecaster(Ridge(), window=14),
-        RegressionForecaster(Ridge(), window=14, strategy="direct", horizon=4),
-    ],
-    ids=repr,
-)
-def test_forecasters_keep_the_contract(forecaster):
-    check_forecaster(forecaster)
 
 
 def test_rnn_is_the_textbook_recurrence(y):

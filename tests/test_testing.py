@@ -3,7 +3,8 @@
 import numpy as np
 import pytest
 
-from tsrnn import ARForecaster, NaiveForecaster
+from tsrnn import NaiveForecaster
+from tsrnn._validation import Satisfies
 from tsrnn.testing import CHECKS, check_forecaster
 
 
@@ -20,7 +21,7 @@ class PeekingForecaster(NaiveForecaster):
         self._future_mean = float(flat[len(values) :].mean()) if flat.size > len(values) else 0.0
         return self
 
-    def _predict(self, horizon):
+    def _predict(self, horizon, future=None):
         return super()._predict(horizon) + 1e-3 * self._future_mean
 
 
@@ -47,24 +48,6 @@ class NoValidationForecaster(NaiveForecaster):
 
     def predict(self, horizon):
         return super().predict(int(horizon) if horizon else 1)
-
-
-@pytest.mark.parametrize(
-    "forecaster",
-    [
-        NaiveForecaster(),
-        NaiveForecaster("mean"),
-        NaiveForecaster("drift"),
-        NaiveForecaster("seasonal", season_length=7),
-        ARForecaster(),
-        ARForecaster(lags="bic", trend="ct"),
-        ARForecaster(lags=[1, 7]),
-        ARForecaster(lags=2, seasonal=True, period=7),
-    ],
-    ids=repr,
-)
-def test_baselines_keep_the_contract(forecaster):
-    check_forecaster(forecaster)
 
 
 def test_peeking_is_caught():
@@ -94,3 +77,27 @@ def test_unknown_check_name_is_refused():
 
 def test_every_check_is_documented():
     assert all(check.__doc__ for check in CHECKS.values())
+
+
+class CachingForecaster(NaiveForecaster):
+    """Remembers its last forecast: predicting writes state."""
+
+    def _predict(self, horizon, future=None):
+        self.last_forecast_ = super()._predict(horizon)
+        return self.last_forecast_
+
+
+class LateValidationForecaster(NaiveForecaster):
+    """Its rule table lets any strategy through; the strategy is only checked after reading the data."""
+
+    _parameter_constraints = {**NaiveForecaster._parameter_constraints, "strategy": [Satisfies(bool, "anything")]}
+
+
+def test_writing_state_in_predict_is_caught():
+    with pytest.raises(AssertionError, match="read_only"):
+        check_forecaster(CachingForecaster(), checks=["read_only"])
+
+
+def test_parameters_checked_late_are_caught():
+    with pytest.raises(AssertionError, match="bad_parameters"):
+        check_forecaster(LateValidationForecaster(), checks=["bad_parameters"])

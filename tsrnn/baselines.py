@@ -137,9 +137,9 @@ class ARForecaster(BaseForecaster):
         Deterministic terms: none, constant, time trend, or both.
     seasonal : bool, default=False
         Add seasonal dummies.
-    period : int, optional
-        Season length for ``seasonal=True``; inferred from the index frequency
-        when omitted.
+    season_length : int, optional
+        Season length for ``seasonal=True`` (statsmodels' ``period``); inferred
+        from the index frequency when omitted.
     future_covariates : list of str, optional
         Columns of ``X`` known ahead; they enter AutoReg as ``exog`` and
         ``predict`` needs their future values. AR takes no past-only
@@ -171,7 +171,7 @@ class ARForecaster(BaseForecaster):
         max_lags: int = 30,
         trend: str = "c",
         seasonal: bool = False,
-        period: int | None = None,
+        season_length: int | None = None,
         future_covariates: list[str] | None = None,
         calendar: list[str] | None = None,
     ):
@@ -179,7 +179,7 @@ class ARForecaster(BaseForecaster):
         self.max_lags = max_lags
         self.trend = trend
         self.seasonal = seasonal
-        self.period = period
+        self.season_length = season_length
         self.future_covariates = future_covariates
         self.calendar = calendar
 
@@ -192,7 +192,7 @@ class ARForecaster(BaseForecaster):
         "max_lags": [Interval("int", 1, None)],
         "trend": [Options(*_TREND_TERMS)],
         "seasonal": [Boolean],
-        "period": [None, Interval("int", 2, None)],
+        "season_length": [None, Interval("int", 2, None)],
         **COVARIATE_CONSTRAINTS,
     }
 
@@ -206,7 +206,7 @@ class ARForecaster(BaseForecaster):
     def _fit(self, values: np.ndarray) -> None:
         period = None
         if self.seasonal:
-            period = season_length_for(self.freq_, "period") if self.period is None else int(self.period)
+            period = season_length_for(self.freq_) if self.season_length is None else int(self.season_length)
         k_fixed = _TREND_TERMS[self.trend] + (period - 1 if period else 0) + self.future_.shape[1]
         n = len(values)
         if isinstance(self.lags, str):
@@ -214,7 +214,7 @@ class ARForecaster(BaseForecaster):
             if self.max_lags_ < 1:
                 raise ValueError(
                     f"y has {n} observations; choosing the AR order needs at least {k_fixed + 3} "
-                    f"with trend={self.trend!r}" + (f" and period={period}." if period else ".")
+                    f"with trend={self.trend!r}" + (f" and season_length={period}." if period else ".")
                 )
         else:
             lags = (
