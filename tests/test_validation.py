@@ -7,8 +7,8 @@ from hypothesis import strategies as st
 from tsrnn._index import future_index, season_length_for
 from tsrnn._validation import (
     Boolean,
-    InvalidParameterError,
     Interval,
+    InvalidParameterError,
     ListOf,
     Options,
     check_coverage,
