@@ -27,7 +27,7 @@ from tsrnn.testing.checks import (
     check_update,
 )
 from tsrnn.testing.data import synthetic_series
-from tsrnn.testing.inputs import check_bad_input, check_bad_parameters, check_covariates
+from tsrnn.testing.inputs import check_bad_input, check_bad_parameters, check_covariates, check_numpy_parameters
 
 __all__ = ["check_forecaster", "CHECKS", "synthetic_series"]
 
@@ -48,6 +48,7 @@ CHECKS: dict[str, Callable[[Any], None]] = {
     "read_only": check_read_only,
     "bad_input": check_bad_input,
     "bad_parameters": check_bad_parameters,
+    "numpy_parameters": check_numpy_parameters,
     "covariates": check_covariates,
 }
 
@@ -68,7 +69,8 @@ def check_forecaster(forecaster: Any, checks: Iterable[str] | None = None) -> No
     mutation of inputs; read-only prediction (predict and predict_interval
     change no attribute); covariates (validated, required by predict, no leak
     through them); clear errors for bad input; and every parameter of the
-    rule table refused by name before any data is read.
+    rule table refused by name before any data is read, and numpy scalar
+    parameters accepted with the same forecasts.
 
     Parameters
     ----------

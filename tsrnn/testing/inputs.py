@@ -141,3 +141,30 @@ def check_bad_parameters(forecaster: Any) -> None:
                 f"{type(error).__name__}: {error}"
             ) from error
         raise AssertionError(f"an invalid {name} was accepted")
+
+
+def _as_numpy_scalar(value: Any) -> Any:
+    if isinstance(value, bool):
+        return np.bool_(value)
+    if isinstance(value, int):
+        return np.int64(value)
+    if isinstance(value, float):
+        return np.float64(value)
+    return value
+
+
+def check_numpy_parameters(forecaster: Any) -> None:
+    """numpy scalars (np.int64, np.float64, np.bool_) work wherever the Python number does, with the same forecasts."""
+    params = forecaster.get_params(deep=False)
+    converted = {k: _as_numpy_scalar(v) for k, v in params.items()}
+    if all(converted[k] is params[k] for k in params):
+        return
+    y = synthetic_series()
+    expected = _fresh(forecaster).fit(y)
+    actual = _fresh(clone(forecaster).set_params(**converted)).fit(y)
+    _assert_same(expected.predict(_HORIZON), actual.predict(_HORIZON), "numpy scalar parameters changed forecasts")
+    _assert_same(
+        expected.predict_interval(_HORIZON),
+        actual.predict_interval(_HORIZON),
+        "numpy scalar parameters changed intervals",
+    )
