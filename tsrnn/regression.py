@@ -8,7 +8,7 @@ import numpy as np
 from sklearn.base import clone, is_regressor
 
 from tsrnn._validation import Interval, Options, Satisfies
-from tsrnn.covariates import COVARIATE_CONSTRAINTS, Covariates
+from tsrnn.covariates import COVARIATE_CONSTRAINTS
 from tsrnn.windowing import WindowForecaster, future_block, make_windows, recursive_forecast
 
 __all__ = ["RegressionForecaster"]
@@ -94,10 +94,6 @@ class RegressionForecaster(WindowForecaster):
         "calibration_fraction": [Interval("real", 0, 1, closed="neither")],
         **COVARIATE_CONSTRAINTS,
     }
-
-    def get_covariates(self) -> Covariates:
-        """Past covariates beside the lags, future covariates and calendar features of the target steps."""
-        return Covariates(self.future_covariates, self.calendar, support="both")
 
     def _n_outputs(self) -> int:
         return int(self.horizon) if self.strategy == "direct" else 1

@@ -216,6 +216,7 @@ class WindowForecaster(BaseForecaster):
     """
 
     def get_covariates(self) -> Covariates:
+        """Past covariates beside the lags, future covariates and calendar features of the forecast steps."""
         return Covariates(self.future_covariates, self.calendar, support="both")
 
     def _n_outputs(self) -> int:
