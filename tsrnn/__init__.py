@@ -1,7 +1,7 @@
 """tsrnn: recurrent neural forecasters beside honest baselines, with leak-free backtests."""
 
-from tsrnn.backtest import BacktestResult, WalkForward, backtest
 from tsrnn._validation import InvalidParameterError
+from tsrnn.backtest import BacktestResult, WalkForward, backtest
 from tsrnn.base import BaseForecaster
 from tsrnn.baselines import ARForecaster, NaiveForecaster
 from tsrnn.covariates import Covariates
