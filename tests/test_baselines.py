@@ -64,7 +64,7 @@ def test_ar_max_lags_shrinks_on_short_series(y):
         ({"trend": "x"}, "trend"),
         ({"lags": "aic", "max_lags": 0}, "max_lags"),
         ({"seasonal": "yes"}, "seasonal"),
-        ({"period": 1}, "period"),
+        ({"season_length": 1}, "season_length"),
         ({"future_covariates": "promo"}, "future_covariates"),
         ({"calendar": ["fortnight"]}, "calendar"),
     ],

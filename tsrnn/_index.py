@@ -1,12 +1,19 @@
-"""Index arithmetic: the periods after a cutoff, and the season a frequency implies."""
+"""Index arithmetic: which indexes are regular, the periods after a cutoff, the season a frequency implies.
+
+Three index forms hold a regular series: a DatetimeIndex with a frequency
+(time-zone aware or not, business days with holidays through a custom
+business-day frequency), a PeriodIndex (annual, quarterly, monthly data as
+pandas holds them) and an integer index with a constant step.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["future_index", "season_length_for"]
+__all__ = ["check_index", "future_index", "season_length_for", "likely_freq"]
 
 # Seasonal period implied by a frequency: the cycle users of that frequency mean.
 _SEASON_BY_FREQ = {"h": 24, "D": 7, "B": 5, "W": 52, "M": 12, "MS": 12, "ME": 12, "Q": 4, "QS": 4, "QE": 4}
@@ -17,8 +24,8 @@ def future_index(last: Any, freq: Any, horizon: int) -> pd.Index:
 
     Parameters
     ----------
-    last : pd.Timestamp or int
-        The last observed timestamp (or integer position).
+    last : pd.Timestamp, pd.Period or int
+        The last observed timestamp, period or integer position.
     freq : pd.DateOffset or int
         An offset for timestamps, an integer step for integer indexes.
     horizon : int
@@ -26,10 +33,12 @@ def future_index(last: Any, freq: Any, horizon: int) -> pd.Index:
 
     Returns
     -------
-    pd.DatetimeIndex or pd.RangeIndex
+    pd.DatetimeIndex, pd.PeriodIndex or pd.RangeIndex
     """
     if isinstance(last, pd.Timestamp):
         return pd.date_range(last, periods=horizon + 1, freq=freq)[1:]
+    if isinstance(last, pd.Period):
+        return pd.period_range(last + 1, periods=horizon, freq=freq)
     return pd.RangeIndex(last + freq, last + freq * (horizon + 1), freq)
 
 
@@ -44,3 +53,100 @@ def season_length_for(freq: Any, name: str = "season_length") -> int:
         if code in _SEASON_BY_FREQ and getattr(freq, "n", 1) == 1:
             return _SEASON_BY_FREQ[code]
     raise ValueError(f"cannot infer {name} from the index frequency {freq!r}; pass {name} as an int.")
+
+
+def likely_freq(index: pd.DatetimeIndex) -> str | None:
+    """The frequency most runs of three consecutive timestamps follow, or None if none does.
+
+    A weekly series with a few missing weeks is still weekly ('W-SUN'), a
+    monthly one 'MS' or 'ME': the answer pandas gives where the data are regular.
+    """
+    if len(index) < 3:
+        return None
+    starts = np.unique(np.linspace(0, len(index) - 3, num=min(len(index) - 2, 400)).astype(int))
+    answers = [pd.DatetimeIndex(index[i : i + 3], freq="infer").freq for i in starts]
+    answers = pd.Series([a.freqstr for a in answers if a is not None], dtype=object)
+    if not answers.empty:
+        return str(answers.value_counts().index[0])
+    step = pd.Series(index[1:] - index[:-1]).mode()[0]  # no regular run: the most common step
+    if step % pd.Timedelta(days=1) == pd.Timedelta(0):
+        return f"{step.days}D" if step.days > 1 else "D"
+    return pd.tseries.frequencies.to_offset(step).freqstr
+
+
+def _check_order(index: pd.Index, name: str) -> None:
+    if index.has_duplicates:
+        first = index[index.duplicated()][0]
+        raise ValueError(f"{name} has a duplicated value in its index ({first}); aggregate or drop duplicates first.")
+    if not index.is_monotonic_increasing:
+        raise ValueError(f"{name} has an unsorted index; sort it with {name}.sort_index() first.")
+
+
+def _datetime_freq(index: pd.DatetimeIndex, name: str) -> Any:
+    freq = index.freq
+    if freq is None and len(index) >= 3:
+        freq = pd.DatetimeIndex(index, freq="infer").freq
+    if freq is None:
+        guess = likely_freq(index)
+        hint = f"tsrnn.regularize({name}, freq={guess!r})" if guess else f"tsrnn.regularize({name}, freq=...)"
+        raise ValueError(
+            f"{name} has a DatetimeIndex with no regular frequency (gaps, or uneven steps); put it on one with "
+            f"{hint}, which also fills the gaps, or aggregate it to a coarser frequency with {name}.resample(...).mean()."
+        )
+    return freq
+
+
+def check_index(index: pd.Index, name: str, known_freq: Any = None) -> tuple[pd.Index, Any]:
+    """Return ``index`` with its regular frequency, or raise naming ``name`` and saying how to fix it.
+
+    ``known_freq`` skips frequency inference (new observations for ``update``
+    may be too few to infer one; their continuity is checked by the caller).
+
+    Returns
+    -------
+    index : pd.DatetimeIndex, pd.PeriodIndex or pd.RangeIndex
+        The index with its frequency set.
+    freq : pd.DateOffset or int
+        The frequency: an offset for dates and periods, an integer step otherwise.
+    """
+    if isinstance(index, pd.DatetimeIndex):
+        _check_order(index, name)
+        if known_freq is not None:
+            return index, known_freq
+        freq = _datetime_freq(index, name)
+        return pd.DatetimeIndex(index, freq=freq), freq
+    if isinstance(index, pd.PeriodIndex):
+        _check_order(index, name)
+        if len(index) and not index.equals(pd.period_range(index[0], periods=len(index), freq=index.freq)):
+            raise ValueError(
+                f"{name} has a PeriodIndex with gaps; fill them first, e.g. "
+                f"{name}.reindex(pd.period_range({name}.index[0], {name}.index[-1], freq='{index.freqstr}'))."
+            )
+        return index, index.freq
+    if isinstance(index, pd.RangeIndex):
+        return index, index.step
+    if pd.api.types.is_integer_dtype(index.dtype) and not pd.api.types.is_bool_dtype(index.dtype):
+        _check_order(index, name)
+        steps = np.diff(index.to_numpy())
+        step = int(steps[0]) if len(steps) else 1
+        if len(steps) and not np.all(steps == step):
+            raise ValueError(f"{name} has an integer index with unequal steps; it must be regular.")
+        return pd.RangeIndex(int(index[0]), int(index[0]) + step * len(index), step), step
+    raise TypeError(_index_advice(index, name))
+
+
+def _index_advice(index: pd.Index, name: str) -> str:
+    """What to do with an index that holds no regular time axis."""
+    kind = f"{type(index).__name__} of dtype {index.dtype}"
+    allowed = "a DatetimeIndex, a PeriodIndex or an integer index"
+    if pd.api.types.is_float_dtype(index.dtype):
+        return (
+            f"{name} must be indexed by {allowed}, got a {kind}; if the values are whole numbers (years, steps), "
+            f"use {name}.index = {name}.index.astype(int)."
+        )
+    if pd.api.types.is_object_dtype(index.dtype) or pd.api.types.is_string_dtype(index.dtype):
+        return (
+            f"{name} must be indexed by {allowed}, got a {kind}; if it holds dates, convert it with "
+            f"{name}.index = pd.to_datetime({name}.index) (add dayfirst=True for dd/mm/yyyy)."
+        )
+    return f"{name} must be indexed by {allowed}, got a {kind}."

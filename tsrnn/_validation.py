@@ -18,6 +18,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from tsrnn._index import check_index
+
 __all__ = [
     "InvalidParameterError",
     "Interval",
@@ -247,49 +249,6 @@ class SeriesData:
         return self.columns[0] if self.kind == "series" else None
 
 
-def _check_index(index: pd.Index, name: str, known_freq: Any = None) -> tuple[pd.Index, Any]:
-    """Return ``index`` with its regular frequency, or raise naming ``name``.
-
-    ``known_freq`` skips frequency inference (new observations for ``update``
-    may be too few to infer one; their continuity is checked by the caller).
-    """
-    if isinstance(index, pd.DatetimeIndex):
-        if index.has_duplicates:
-            first = index[index.duplicated()][0]
-            raise ValueError(
-                f"{name} has a duplicated timestamp in its index ({first}); aggregate or drop duplicates first."
-            )
-        if not index.is_monotonic_increasing:
-            raise ValueError(f"{name} has an unsorted index; sort it with {name}.sort_index() first.")
-        if known_freq is not None:
-            return index, known_freq
-        freq = index.freq
-        if freq is None and len(index) >= 3:
-            freq = pd.DatetimeIndex(index, freq="infer").freq
-        if freq is None:
-            raise ValueError(
-                f"{name} has a DatetimeIndex with no regular frequency; make it regular, "
-                f"e.g. {name}.asfreq('D') (then fill the gaps) or {name}.resample('D').mean()."
-            )
-        return pd.DatetimeIndex(index, freq=freq), freq
-    if isinstance(index, pd.RangeIndex):
-        return index, index.step
-    if pd.api.types.is_integer_dtype(index.dtype):
-        if index.has_duplicates:
-            raise ValueError(f"{name} has a duplicated value in its index; drop duplicates first.")
-        if not index.is_monotonic_increasing:
-            raise ValueError(f"{name} has an unsorted index; sort it with {name}.sort_index() first.")
-        steps = np.diff(index.to_numpy())
-        step = int(steps[0]) if len(steps) else 1
-        if len(steps) and not np.all(steps == step):
-            raise ValueError(f"{name} has an integer index with unequal steps; it must be regular.")
-        return pd.RangeIndex(int(index[0]), int(index[0]) + step * len(index), step), step
-    raise TypeError(
-        f"{name} must be indexed by a DatetimeIndex or an integer index, got {type(index).__name__} "
-        f"of dtype {index.dtype}."
-    )
-
-
 def _is_number_dtype(dtype: Any) -> bool:
     return (
         pd.api.types.is_numeric_dtype(dtype)
@@ -298,8 +257,8 @@ def _is_number_dtype(dtype: Any) -> bool:
     )
 
 
-def _check_values(y: Any, columns: list, name: str) -> np.ndarray:
-    """Return the values of ``y`` as a (n_timestamps, n_series) float64 copy."""
+def _check_values(y: Any, columns: list, name: str, allow_missing: bool = False) -> np.ndarray:
+    """Return the values of ``y`` as a (n_timestamps, n_series) float64 copy; NaN only where allowed."""
     dtypes = y.dtypes.tolist() if isinstance(y, pd.DataFrame) else [y.dtype] * len(columns)
     for column, dtype in zip(columns, dtypes):
         if not _is_number_dtype(dtype):
@@ -307,17 +266,27 @@ def _check_values(y: Any, columns: list, name: str) -> np.ndarray:
             raise TypeError(f"{name} must hold real numbers; {where} dtype {dtype}.")
     values = np.array(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y, dtype=np.float64, copy=True)
     values = values.reshape(len(values), len(columns))
-    bad = ~np.isfinite(values)
-    if bad.any():
-        row, col = np.argwhere(bad)[0]
+    infinite = np.isinf(values)
+    if infinite.any():
+        row, col = np.argwhere(infinite)[0]
         raise ValueError(
-            f"{name} contains {int(bad.sum())} NaN or infinite value(s) (first at position {row}, "
-            f"column {columns[col]!r}); fill them (e.g. {name}.interpolate()) or drop them first."
+            f"{name} contains {int(infinite.sum())} infinite value(s) (first at position {row}, "
+            f"column {columns[col]!r}); replace them with NaN or with finite values."
+        )
+    missing = np.isnan(values)
+    if missing.any() and not allow_missing:
+        row, col = np.argwhere(missing)[0]
+        raise ValueError(
+            f"{name} contains {int(missing.sum())} missing (NaN) value(s) (first at position {row}, column "
+            f"{columns[col]!r}), which this forecaster cannot use; fill them with tsrnn.regularize({name}) "
+            f"(interpolation) or use a recurrent or regression forecaster, which train around missing values."
         )
     return values
 
 
-def check_series(y: Any, name: str = "y", min_length: int = 1, known_freq: Any = None) -> SeriesData:
+def check_series(
+    y: Any, name: str = "y", min_length: int = 1, known_freq: Any = None, allow_missing: bool = False
+) -> SeriesData:
     """Validate a series and convert it to float values on a regular index.
 
     Parameters
@@ -332,6 +301,8 @@ def check_series(y: Any, name: str = "y", min_length: int = 1, known_freq: Any =
     known_freq : pd.DateOffset or int, optional
         The frequency already known for this series (when appending to it);
         the caller then checks that the index continues at it.
+    allow_missing : bool, default=False
+        Accept NaN (never inf), for models that train around missing values.
 
     Returns
     -------
@@ -352,9 +323,14 @@ def check_series(y: Any, name: str = "y", min_length: int = 1, known_freq: Any =
         if y.shape[1] == 0:
             raise ValueError(f"{name} is a DataFrame with no columns.")
         kind, columns, index = "frame", list(y.columns), y.index
+        if y.columns.has_duplicates:
+            twice = y.columns[y.columns.duplicated()][0]
+            raise ValueError(f"{name} has the column {twice!r} more than once; every series needs its own name.")
     elif isinstance(y, np.ndarray):
         if y.ndim not in (1, 2):
             raise ValueError(f"{name} must be a 1-D or 2-D array, got {y.ndim} dimensions.")
+        if y.ndim == 2 and y.shape[1] == 0:
+            raise ValueError(f"{name} is an array with no columns (shape {y.shape}); it needs at least one series.")
         kind = "array1d" if y.ndim == 1 else "array2d"
         columns = [0] if y.ndim == 1 else list(range(y.shape[1]))
         index = pd.RangeIndex(len(y))
@@ -364,6 +340,6 @@ def check_series(y: Any, name: str = "y", min_length: int = 1, known_freq: Any =
         raise ValueError(f"{name} is empty; it needs at least {min_length} observations.")
     if len(index) < min_length:
         raise ValueError(f"{name} has {len(index)} observations; at least {min_length} are needed.")
-    values = _check_values(y, columns, name)
-    index, freq = _check_index(index, name, known_freq)
+    values = _check_values(y, columns, name, allow_missing)
+    index, freq = check_index(index, name, known_freq)
     return SeriesData(values=values, index=index, freq=freq, kind=kind, columns=columns)

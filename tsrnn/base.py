@@ -60,6 +60,8 @@ class BaseForecaster(BaseEstimator):
     """
 
     _parameter_constraints: ClassVar[dict[str, list]] = {}
+    #: Whether ``fit`` and ``update`` accept missing values (NaN) in ``y``.
+    _allows_missing: ClassVar[bool] = False
 
     def get_covariates(self) -> Covariates:
         """The covariates this forecaster uses, unfitted: the one hook the base asks about covariates.
@@ -107,7 +109,14 @@ class BaseForecaster(BaseEstimator):
         """
         self._validate_params()
         with _restored_on_error(self):
-            data = check_series(y, "y", min_length=self._min_length())
+            data = check_series(y, "y", min_length=self._min_length(), allow_missing=self._allows_missing)
+            observed = (~np.isnan(data.values)).sum(axis=0)
+            if observed.min() < self._min_length():
+                column = data.columns[int(np.argmin(observed))]
+                raise ValueError(
+                    f"y has {int(observed.min())} observed values in column {column!r}; "
+                    f"at least {self._min_length()} are needed."
+                )
             self.kind_ = data.kind
             self.columns_ = data.columns
             self.n_series_ = len(data.columns)
@@ -139,7 +148,7 @@ class BaseForecaster(BaseEstimator):
         self
         """
         check_is_fitted(self)
-        data = check_series(y_new, "y_new", known_freq=self.freq_)
+        data = check_series(y_new, "y_new", known_freq=self.freq_, allow_missing=self._allows_missing)
         if data.kind == "frame" and data.columns != self.columns_:
             raise ValueError(f"y_new has columns {data.columns}; the forecaster was fitted on {self.columns_}.")
         if len(data.columns) != self.n_series_:

@@ -47,8 +47,8 @@ def calendar_features(index: pd.Index, names: Any) -> pd.DataFrame:
 
     Parameters
     ----------
-    index : pd.DatetimeIndex
-        The timestamps.
+    index : pd.DatetimeIndex or pd.PeriodIndex
+        The timestamps (a period counts as its first day).
     names : list of str
         Any of ``"minute"``, ``"hour"``, ``"dayofweek"``, ``"dayofmonth"``,
         ``"dayofyear"``, ``"weekofyear"``, ``"month"``, ``"quarter"``.
@@ -65,15 +65,18 @@ def calendar_features(index: pd.Index, names: Any) -> pd.DataFrame:
     unknown = [n for n in names if n not in CALENDAR_PERIODS]
     if unknown:
         raise ValueError(f"unknown calendar feature {unknown[0]!r}; choose from {list(CALENDAR_PERIODS)}.")
+    original = index
+    if isinstance(index, pd.PeriodIndex):
+        index = index.to_timestamp(how="start")  # a period's features are those of its first day
     if not isinstance(index, pd.DatetimeIndex):
-        raise TypeError("calendar features need a DatetimeIndex; this series has an integer index.")
+        raise TypeError("calendar features need a DatetimeIndex or a PeriodIndex; this series has an integer index.")
     columns = {}
     for name in names:
         position, period = CALENDAR_PERIODS[name](index)
         angle = 2.0 * np.pi * np.asarray(position, dtype=float) / period
         columns[f"{name}_sin"] = np.sin(angle)
         columns[f"{name}_cos"] = np.cos(angle)
-    return pd.DataFrame(columns, index=index)
+    return pd.DataFrame(columns, index=original)
 
 
 def _as_frame(X: Any, name: str) -> pd.DataFrame:

@@ -51,6 +51,8 @@ class RegressionForecaster(WindowForecaster):
         The history seen by ``fit`` and ``update``.
     n_windows_ : int
         Training windows per series.
+    n_incomplete_windows_ : int
+        Windows (over all series) left out of training because they hold a missing value.
     calibration_errors_ : np.ndarray of shape (n_series * n_origins, horizon)
         Absolute errors of the forecasts made from the calibration origins in
         ``fit`` (NaN where a step lies beyond the data).
@@ -110,11 +112,22 @@ class RegressionForecaster(WindowForecaster):
         shared.append(make_windows(self.future_, int(self.window), outputs)[1].reshape(n, -1))
         X = np.vstack([np.hstack([inputs[:, :, j], *shared]) for j in range(values.shape[1])])
         Y = targets.transpose(2, 0, 1).reshape(-1, outputs)
+        complete = ~(np.isnan(X).any(axis=1) | np.isnan(Y).any(axis=1))
+        self.n_incomplete_windows_ = int((~complete).sum())
+        if not complete.any():
+            raise ValueError(
+                f"y has no window of {int(self.window)} observations followed by {outputs} more without a missing "
+                f"value; fill the gaps (tsrnn.regularize) or lower window."
+            )
+        if not complete.all():
+            X, Y = X[complete], Y[complete]
         self.estimators_ = [clone(self.estimator).fit(X, Y[:, k]) for k in range(outputs)]
         self.n_windows_ = n
 
-    def _forecast_at(self, series: np.ndarray, ends: np.ndarray, horizon: int, future: np.ndarray) -> np.ndarray:
-        contexts, past = self._tails(series, ends, int(self.window))
+    def _forecast_at(
+        self, series: np.ndarray, ends: np.ndarray, horizon: int, future: np.ndarray, levels: np.ndarray | None = None
+    ) -> np.ndarray:
+        contexts, past = self._tails(series, ends, int(self.window), levels)
         past = past.reshape(len(series), -1)
         outputs = self._n_outputs()
 

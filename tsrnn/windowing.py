@@ -213,7 +213,13 @@ class WindowForecaster(BaseForecaster):
     covariates of the forecast window enter at the output. Past covariates
     are unknown after the origin, so forecasts with them cannot go beyond the
     steps one pass emits.
+
+    Missing values: windows holding one are left out of training and
+    calibration; a missing value in the last context before a forecast is
+    filled by the model's own one-step forecast from the observations before it.
     """
+
+    _allows_missing = True
 
     def get_covariates(self) -> Covariates:
         """Past covariates beside the lags, future covariates and calendar features of the forecast steps."""
@@ -226,11 +232,13 @@ class WindowForecaster(BaseForecaster):
     def _fit_model(self, values: np.ndarray) -> None:
         raise NotImplementedError
 
-    def _forecast_at(self, series: np.ndarray, ends: np.ndarray, horizon: int, future: np.ndarray) -> np.ndarray:
+    def _forecast_at(
+        self, series: np.ndarray, ends: np.ndarray, horizon: int, future: np.ndarray, levels: np.ndarray | None = None
+    ) -> np.ndarray:
         """Forecast (n, horizon) levels of series ``series[i]`` from history position ``ends[i]``.
 
         ``future`` holds the future covariates of each origin's forecast window,
-        shape (n, horizon, n_future).
+        shape (n, horizon, n_future); ``levels`` replaces ``y_`` when given.
         """
         raise NotImplementedError
 
@@ -263,16 +271,57 @@ class WindowForecaster(BaseForecaster):
                 f"in future_covariates if their future values are known."
             )
 
-    def _tails(self, series: np.ndarray, ends: np.ndarray, length: int) -> tuple[np.ndarray, np.ndarray]:
-        """The last ``length`` levels (n, length) and past covariates (n, length, p) up to each end."""
+    def _tails(
+        self, series: np.ndarray, ends: np.ndarray, length: int, levels: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """The last ``length`` levels (n, length) and past covariates (n, length, p) up to each end.
+
+        ``levels`` replaces ``y_`` (a copy with gaps filled) when given.
+        """
+        levels = self.y_ if levels is None else levels
         positions = ends[:, None] - length + 1 + np.arange(length)[None, :]
-        return self.y_[positions, series[:, None]], self.past_[positions]
+        return levels[positions, series[:, None]], self.past_[positions]
+
+    def _context_length(self) -> int:
+        """Levels one forecast reads."""
+        return int(self.window)
 
     def _predict(self, horizon: int, future: np.ndarray) -> np.ndarray:
         self._check_reach(horizon)
+        levels = self._filled_levels()
         series = np.arange(self.n_series_)
-        ends = np.full(self.n_series_, len(self.y_) - 1)
-        return self._forecast_at(series, ends, horizon, np.repeat(future[None], self.n_series_, axis=0)).T
+        ends = np.full(self.n_series_, len(levels) - 1)
+        return self._forecast_at(series, ends, horizon, np.repeat(future[None], self.n_series_, axis=0), levels).T
+
+    def _filled_levels(self) -> np.ndarray:
+        """``y_``, or a copy whose gaps in the last context of each series are filled by one-step forecasts."""
+        length, end = self._context_length(), len(self.y_) - 1
+        if not np.isnan(self.y_[end - length + 1 :]).any():
+            return self.y_
+        levels = self.y_.copy()
+        for j in range(self.n_series_):
+            for p in self._gaps_to_fill(levels[:, j], end, length, j):
+                ahead = self.future_[p][None, None, :]
+                levels[p, j] = self._forecast_at(np.array([j]), np.array([p - 1]), 1, ahead, levels)[0, 0]
+        return levels
+
+    def _gaps_to_fill(self, column: np.ndarray, end: int, length: int, j: int) -> list[int]:
+        """Missing positions the context ending at ``end`` needs, with those their own contexts need, in order."""
+        needed: set[int] = set()
+        pending = [p for p in range(end - length + 1, end + 1) if np.isnan(column[p])]
+        while pending:
+            p = pending.pop()
+            if p in needed:
+                continue
+            if p - length < 0:
+                raise ValueError(
+                    f"series {self.columns_[j]!r} has a missing value at position {p} with fewer than {length} "
+                    f"observations before it, so it cannot be forecast from them; fill it, e.g. with "
+                    f"tsrnn.regularize(y), or start the series later."
+                )
+            needed.add(p)
+            pending.extend(q for q in range(p - length, p) if np.isnan(column[q]) and q not in needed)
+        return sorted(needed)
 
     def _update(self, values: np.ndarray) -> None:
         self.y_ = np.concatenate([self.y_, values])
@@ -297,8 +346,15 @@ class WindowForecaster(BaseForecaster):
         ends = np.tile(origins, self.n_series_)
         steps = ends[:, None] + 1 + np.arange(horizon)[None, :]
         truth = np.where(steps < len(levels), levels[np.minimum(steps, len(levels) - 1), series[:, None]], np.nan)
-        forecasts = self._forecast_at(series, ends, horizon, self._history_future(ends, horizon))
-        return np.abs(truth - forecasts)
+        # Origins whose context holds a missing value are left out (their errors stay NaN).
+        complete = ~np.isnan(self._tails(series, ends, self._context_length())[0]).any(axis=1)
+        errors = np.full((len(ends), horizon), np.nan)
+        if complete.any():
+            forecasts = self._forecast_at(
+                series[complete], ends[complete], horizon, self._history_future(ends[complete], horizon)
+            )
+            errors[complete] = np.abs(truth[complete] - forecasts)
+        return errors
 
     def _predict_interval(self, horizon: int, coverage: float, future: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         point = self._predict(horizon, future)

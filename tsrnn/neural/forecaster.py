@@ -153,6 +153,9 @@ class RecurrentForecaster(WindowForecaster):
         Windows per series in ``fit``.
     n_validation_windows_ : int
         The most recent of them, held out for early stopping and calibration.
+    n_incomplete_windows_ : int
+        Windows (over all series) left out of training and validation because
+        they hold a missing value.
     calibration_errors_ : np.ndarray of shape (n_series * n_validation_windows_, horizon) or None
         Absolute errors of the forecasts made from every validation window,
         computed in ``fit``; None without validation windows.
@@ -291,6 +294,13 @@ class RecurrentForecaster(WindowForecaster):
         self.n_windows_ = len(model_values) - int(self.window) - self._n_outputs() + 1
         n_val = max(1, int(round(self.validation_fraction * self.n_windows_))) if self.validation_fraction > 0 else 0
         self.n_validation_windows_ = min(n_val, self.n_windows_ - 1)
+        used = len(batches.starts(0, self.n_windows_, self.n_series_))
+        self.n_incomplete_windows_ = self.n_windows_ * self.n_series_ - used
+        if not len(batches.starts(0, self.n_windows_ - self.n_validation_windows_, self.n_series_)):
+            raise ValueError(
+                f"y has no training window of {int(self.window)} observations followed by {self._n_outputs()} more "
+                f"without a missing value; fill the gaps (tsrnn.regularize) or lower window."
+            )
         self._train_members(batches, seed)
 
     def _train_members(self, batches: WindowBatches, seed: int) -> None:
@@ -369,9 +379,14 @@ class RecurrentForecaster(WindowForecaster):
         return history, best_epoch
 
     # -- forecasting ----------------------------------------------------------
-    def _forecast_at(self, series: np.ndarray, ends: np.ndarray, horizon: int, future: np.ndarray) -> np.ndarray:
+    def _context_length(self) -> int:
+        return int(self.window) + self.differencer_.n_lost_
+
+    def _forecast_at(
+        self, series: np.ndarray, ends: np.ndarray, horizon: int, future: np.ndarray, levels: np.ndarray | None = None
+    ) -> np.ndarray:
         lost, outputs = self.differencer_.n_lost_, self._n_outputs()
-        tails, past = self._tails(series, ends, int(self.window) + lost)
+        tails, past = self._tails(series, ends, int(self.window) + lost, levels)
         contexts = self.scaler_.transform(self.differencer_.transform(tails, series)[:, lost:], series)
         past = torch.as_tensor(self.covariate_scalers_["past"].transform(past[:, lost:]), dtype=torch.float32)
         future = self.covariate_scalers_["future"].transform(future)

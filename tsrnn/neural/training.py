@@ -87,6 +87,8 @@ class WindowBatches:
         The targets of every window start (start ``s`` of series ``j`` is ``j * span + s``).
     span : int
         Positions per series.
+    complete : torch.Tensor of bool or None
+        Which window starts hold no missing value; None when nothing is missing.
     """
 
     def __init__(
@@ -103,12 +105,18 @@ class WindowBatches:
         if future.shape[1]:
             future_t = torch.as_tensor(future, dtype=torch.float32, device=device)
             self.future_blocks = future_t[window:].unfold(0, outputs, 1)  # (positions, f, outputs)
+        self.complete = None
+        if np.isnan(z).any():
+            # Windows whose inputs or targets hold a missing value are left out.
+            incomplete = self.windows.isnan().any(dim=1)[: len(self.targets)] | self.targets.isnan().any(dim=1)
+            self.complete = ~incomplete
 
     def starts(self, first: int, stop: int, n_series: int) -> torch.Tensor:
-        """Window starts ``first .. stop - 1`` of every series, series after series."""
+        """Window starts ``first .. stop - 1`` of every series, series after series; only complete windows."""
         device = self.windows.device
         offsets = torch.arange(n_series, device=device) * self.span
-        return (offsets[:, None] + torch.arange(stop, device=device)[None, first:]).reshape(-1)
+        starts = (offsets[:, None] + torch.arange(stop, device=device)[None, first:]).reshape(-1)
+        return starts if self.complete is None else starts[self.complete[starts]]
 
     def __call__(self, starts: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
         """Network inputs of the windows at ``starts``: (batch, window, 1 + n_past), and future covariates or None."""

@@ -27,7 +27,13 @@ from tsrnn.testing.checks import (
     check_update,
 )
 from tsrnn.testing.data import synthetic_series
-from tsrnn.testing.inputs import check_bad_input, check_bad_parameters, check_covariates, check_numpy_parameters
+from tsrnn.testing.inputs import (
+    check_bad_input,
+    check_bad_parameters,
+    check_covariates,
+    check_missing_values,
+    check_numpy_parameters,
+)
 
 __all__ = ["check_forecaster", "CHECKS", "synthetic_series"]
 
@@ -48,6 +54,7 @@ CHECKS: dict[str, Callable[[Any], None]] = {
     "read_only": check_read_only,
     "bad_input": check_bad_input,
     "bad_parameters": check_bad_parameters,
+    "missing_values": check_missing_values,
     "numpy_parameters": check_numpy_parameters,
     "covariates": check_covariates,
 }

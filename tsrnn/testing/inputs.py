@@ -77,7 +77,7 @@ def check_covariates(forecaster: Any) -> None:
     assert calendar.predict(h).index.equals(y.index[n : n + h]), "calendar features must need no X in predict"
 
 
-def _bad_inputs() -> Iterable[tuple[str, Callable[[Any], Any]]]:
+def _bad_inputs(allows_missing: bool) -> Iterable[tuple[str, Callable[[Any], Any]]]:
     y = synthetic_series()
     with_nan = y.copy()
     with_nan.iloc[50] = np.nan
@@ -90,7 +90,9 @@ def _bad_inputs() -> Iterable[tuple[str, Callable[[Any], Any]]]:
     text = pd.Series(["a"] * len(y), index=y.index)
     yield "an empty series", lambda f: f.fit(y.iloc[:0])
     yield "a two-point series", lambda f: f.fit(y.iloc[:2])
-    yield "NaN in y", lambda f: f.fit(with_nan)
+    if not allows_missing:
+        yield "NaN in y", lambda f: f.fit(with_nan)
+    yield "y with no observed value", lambda f: f.fit(y * np.nan)
     yield "inf in y", lambda f: f.fit(with_inf)
     yield "an unsorted index", lambda f: f.fit(unsorted)
     yield "a duplicated index", lambda f: f.fit(duplicated)
@@ -105,7 +107,7 @@ def _bad_inputs() -> Iterable[tuple[str, Callable[[Any], Any]]]:
 
 def check_bad_input(forecaster: Any) -> None:
     """Each bad input raises ValueError or TypeError with a message."""
-    for label, call in _bad_inputs():
+    for label, call in _bad_inputs(getattr(forecaster, "_allows_missing", False)):
         try:
             call(_fresh(forecaster))
         except (ValueError, TypeError) as error:
@@ -168,3 +170,22 @@ def check_numpy_parameters(forecaster: Any) -> None:
         actual.predict_interval(_HORIZON),
         "numpy scalar parameters changed intervals",
     )
+
+
+def check_missing_values(forecaster: Any) -> None:
+    """Missing values in y: trained around (finite forecasts and intervals, the gap at the end filled) or refused clearly."""
+    y = synthetic_series()
+    gappy = y.copy()
+    gappy.iloc[[20, 21, 22, 90, len(y) - 2]] = np.nan
+    if not getattr(forecaster, "_allows_missing", False):
+        try:
+            _fresh(forecaster).fit(gappy)
+        except ValueError as error:
+            assert "regularize" in str(error), f"the error for missing values does not say how to fill them: {error}"
+            return
+        raise AssertionError("a forecaster that does not handle missing values must refuse NaN in y")
+    f = _fresh(forecaster).fit(gappy)
+    for result in (f.predict(_HORIZON), f.predict_interval(_HORIZON)):
+        assert np.all(np.isfinite(np.asarray(result, dtype=float))), "missing values in y gave NaN or inf forecasts"
+    f.update(pd.Series([np.nan], index=y.index[-1:] + y.index.freq, name=y.name))
+    assert np.all(np.isfinite(f.predict(_HORIZON).to_numpy())), "a missing new observation gave NaN forecasts"
