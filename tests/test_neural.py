@@ -351,7 +351,7 @@ def test_scaler_inverts_and_works_row_wise():
 
     values = np.column_stack([np.arange(10.0), np.full(10, 3.0)])
     scaler = Scaler().fit(values)
-    assert scaler.scale_[1] == 1.0  # a constant series keeps its units
+    assert scaler.scale_[1] == 1.0 and Scaler(constant="relative").fit(values).scale_[1] == pytest.approx(3e-6)
     np.testing.assert_allclose(scaler.inverse_transform(scaler.transform(values)), values)
     rows = scaler.transform(values[:4].T, series=np.array([0, 1]))
     np.testing.assert_allclose(rows, scaler.transform(values[:4]).T)
@@ -403,10 +403,54 @@ def test_a_failed_fit_leaves_the_forecaster_as_it_was(y):
         f.fit(broken)
     pd.testing.assert_series_equal(f.predict(3), before)
     with pytest.raises(ValueError):
-        f.set_params(device="cpu").fit(y.iloc[:10])  # too short: fails after validation started
+        f.fit(y.iloc[:10])  # too short: fails after the parameters were checked
     pd.testing.assert_series_equal(f.predict(3), before)
     fresh = LSTMForecaster(**FAST)
     with pytest.raises(ValueError):
         fresh.fit(broken)
     with pytest.raises(NotFittedError):
         fresh.predict(3)
+
+
+def test_changing_a_parameter_after_fit_is_refused_until_refit(y):
+    f = GRUForecaster(random_state=0, **FAST).fit(y)
+    f.set_params(window=7)
+    with pytest.raises(ValueError, match="window was changed from 14 to 7 after fit"):
+        f.predict(3)
+    with pytest.raises(ValueError, match="window"):
+        f.update(y.iloc[-1:] + 0.0)
+    f.set_params(window=14)
+    assert np.isfinite(f.predict(3).to_numpy()).all()
+
+
+def test_diverged_training_warns_and_keeps_the_linear_part(y):
+    with pytest.warns(UserWarning, match="diverged"):
+        f = LSTMForecaster(learning_rate=1e30, difference=False, random_state=0, **FAST).fit(y)
+    assert f.best_epoch_ == 0 and np.isfinite(f.predict(3).to_numpy()).all()
+
+
+def test_forecasts_far_outside_the_data_warn(y):
+    settings = {"learning_rate": 1e6, "scaler": None, "linear_skip": False, "difference": False, "random_state": 0}
+    f = RNNForecaster(**settings, **FAST).fit(y)
+    with pytest.warns(UserWarning, match="outside"):
+        f.predict(3)
+
+
+def test_constant_series_warns_and_forecasts_the_constant(y):
+    constant = pd.Series(5.0, index=y.index)
+    with pytest.warns(UserWarning, match="constant"):
+        f = GRUForecaster(random_state=0, **FAST).fit(constant)
+    np.testing.assert_allclose(f.predict(3).to_numpy(), 5.0)
+
+
+def test_a_horizon_longer_than_the_history_warns(y):
+    f = RNNForecaster(random_state=0, **FAST).fit(y.iloc[:40])
+    with pytest.warns(UserWarning, match="further ahead"):
+        f.predict(50)
+
+
+def test_a_constant_series_beside_a_varying_one_stays_constant(y):
+    frame = pd.DataFrame({"flat": 0.002, "y": y})
+    with pytest.warns(UserWarning, match="constant"):
+        f = GRUForecaster(random_state=0, **FAST).fit(frame)
+    np.testing.assert_allclose(f.predict(5)["flat"].to_numpy(), 0.002, rtol=1e-3)

@@ -9,6 +9,7 @@ outputs back on the future index.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, ClassVar
 
 import numpy as np
@@ -50,6 +51,9 @@ class BaseForecaster(BaseEstimator):
         The series names seen in ``fit``.
     n_series_ : int
         The number of series seen in ``fit``.
+    fitted_params_ : dict
+        The parameters in force at the last ``fit``; ``predict``, ``predict_interval``
+        and ``update`` refuse to run after a parameter was changed since.
     covariates_ : Covariates
         The covariates fitted on ``X``: past columns, future columns, calendar features.
     past_covariates_, future_covariates_ : list of str
@@ -127,6 +131,8 @@ class BaseForecaster(BaseEstimator):
             self.past_, self.future_ = self.covariates_.in_sample(X, data.index, data.freq, "X", "y")
             self._fit(data.values)
             self.cutoff_ = data.index[-1]
+            self.fitted_params_ = self.get_params(deep=False)
+            self._warn_if_constant(data)
         return self
 
     def update(self, y_new: Any, X_new: Any = None) -> BaseForecaster:
@@ -148,6 +154,7 @@ class BaseForecaster(BaseEstimator):
         self
         """
         check_is_fitted(self)
+        self._check_params_unchanged("update")
         data = check_series(y_new, "y_new", known_freq=self.freq_, allow_missing=self._allows_missing)
         if data.kind == "frame" and data.columns != self.columns_:
             raise ValueError(f"y_new has columns {data.columns}; the forecaster was fitted on {self.columns_}.")
@@ -180,8 +187,10 @@ class BaseForecaster(BaseEstimator):
             The same kind as ``y`` in ``fit``, indexed by the future periods.
         """
         check_is_fitted(self)
+        self._check_params_unchanged("predict")
         horizon = check_horizon(horizon)
         values = self._predict(horizon, self.covariates_.ahead(X, self.cutoff_, self.freq_, horizon))
+        _check_finite(values, type(self).__name__, "forecasts")
         return self._wrap(values, horizon)
 
     def predict_interval(self, horizon: int, coverage: float = 0.9, X: Any = None) -> pd.DataFrame:
@@ -203,10 +212,12 @@ class BaseForecaster(BaseEstimator):
             column MultiIndex ``(series, lower|upper)``. Indexed like ``predict``.
         """
         check_is_fitted(self)
+        self._check_params_unchanged("predict_interval")
         horizon = check_horizon(horizon)
         coverage = check_coverage(coverage)
         future = self.covariates_.ahead(X, self.cutoff_, self.freq_, horizon)
         lower, upper = self._predict_interval(horizon, coverage, future)
+        _check_finite(np.concatenate([lower, upper]), type(self).__name__, "interval bounds")
         index = future_index(self.cutoff_, self.freq_, horizon)
         if self.kind_ in ("series", "array1d"):
             return pd.DataFrame({"lower": lower[:, 0], "upper": upper[:, 0]}, index=index)
@@ -223,6 +234,32 @@ class BaseForecaster(BaseEstimator):
         return None
 
     # -- helpers ------------------------------------------------------------
+    def _check_params_unchanged(self, method: str) -> None:
+        """Refuse to use a fitted state with parameters changed since the fit: that would mix the two."""
+        fitted = getattr(self, "fitted_params_", None)
+        if fitted is None:
+            return
+        current = self.get_params(deep=False)
+        changed = [name for name in current if not _same(current[name], fitted.get(name))]
+        if changed:
+            name = changed[0]
+            raise ValueError(
+                f"{name} was changed from {fitted.get(name)!r} to {current[name]!r} after fit; {method} would mix the "
+                f"new setting with a model fitted under the old one. Call fit again, or set {name} back."
+            )
+
+    def _warn_if_constant(self, data: Any) -> None:
+        values = data.values
+        spread = np.nanmax(values, axis=0) - np.nanmin(values, axis=0)
+        for column, width in zip(data.columns, spread):
+            if width == 0:
+                warnings.warn(
+                    f"y column {column!r} is constant; its forecasts repeat that value and scaled errors "
+                    f"(MASE) are undefined for it.",
+                    UserWarning,
+                    stacklevel=3,
+                )
+
     def _continuation(self, data: Any) -> pd.Index:
         """The index of new observations, checked to follow the history at its frequency."""
         expected = future_index(self.cutoff_, self.freq_, len(data.index))
@@ -262,6 +299,24 @@ class BaseForecaster(BaseEstimator):
 
     def _predict_interval(self, horizon: int, coverage: float, future: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         raise NotImplementedError
+
+
+def _check_finite(values: np.ndarray, owner: str, what: str) -> None:
+    bad = ~np.isfinite(values)
+    if bad.any():
+        raise ValueError(
+            f"{owner} produced {int(bad.sum())} non-finite {what} (NaN or inf): the fitted model diverged or the "
+            f"data overflow its arithmetic. Refit with other settings (e.g. a lower learning_rate) or rescale y."
+        )
+
+
+def _same(a: Any, b: Any) -> bool:
+    if a is b:
+        return True
+    try:
+        return type(a) is type(b) and bool(a == b)
+    except (TypeError, ValueError):
+        return False
 
 
 class _restored_on_error:

@@ -105,9 +105,9 @@ class Covariates:
 
     Attributes
     ----------
-    past : list of str
-        The past covariate columns, known after :meth:`fit`.
-    future : list of str
+    past : list
+        The past covariate columns (labels as in ``X``), known after :meth:`fit`.
+    future : list
         The declared future covariate columns of ``X``.
     names : list of str
         Past then future covariate names after :meth:`fit`, with the calendar
@@ -153,8 +153,7 @@ class Covariates:
             raise ValueError(
                 f"future_covariates names {missing}, which {name} does not have; {name} has {list(X.columns)}."
             )
-        self.past = [str(c) for c in X.columns if c not in self.future]
-        self.future = [str(c) for c in self.future]
+        self.past = [c for c in X.columns if c not in self.future]
         if self.support == "future" and self.past:
             raise ValueError(
                 f"this forecaster needs covariates known over the forecast horizon, but {name} has past-only "

@@ -9,6 +9,7 @@ from sklearn.base import clone, is_regressor
 
 from tsrnn._validation import Interval, Options, Satisfies
 from tsrnn.covariates import COVARIATE_CONSTRAINTS
+from tsrnn.transforms import Scaler
 from tsrnn.windowing import WindowForecaster, future_block, make_windows, recursive_forecast
 
 __all__ = ["RegressionForecaster"]
@@ -36,6 +37,12 @@ class RegressionForecaster(WindowForecaster):
     calibration_fraction : float, default=0.2
         The most recent fraction of the training windows whose (in-sample)
         multi-step errors calibrate the prediction intervals.
+    scaler : {"standard", None}, default="standard"
+        Standardise each series (and each covariate) with the mean and
+        standard deviation of its training data before the regressor sees it,
+        so penalised regressors behave the same at any scale of the data
+        (a ridge on values near 1e-12 would otherwise forecast the mean).
+        None gives the regressor the raw values.
     future_covariates : list of str, optional
         Columns of ``X`` known ahead: their values at the target step(s) are
         features. The other columns of ``X`` are past covariates: their last
@@ -49,6 +56,8 @@ class RegressionForecaster(WindowForecaster):
         One (recursive) or ``horizon`` (direct) fitted clones of ``estimator``.
     y_ : np.ndarray of shape (n_timestamps, n_series)
         The history seen by ``fit`` and ``update``.
+    scaler_ : Scaler
+        The per-series scaling fitted on the training data.
     n_windows_ : int
         Training windows per series.
     n_incomplete_windows_ : int
@@ -77,6 +86,7 @@ class RegressionForecaster(WindowForecaster):
         strategy: str = "recursive",
         horizon: int = 1,
         calibration_fraction: float = 0.2,
+        scaler: str | None = "standard",
         future_covariates: list[str] | None = None,
         calendar: list[str] | None = None,
     ):
@@ -85,6 +95,7 @@ class RegressionForecaster(WindowForecaster):
         self.strategy = strategy
         self.horizon = horizon
         self.calibration_fraction = calibration_fraction
+        self.scaler = scaler
         self.future_covariates = future_covariates
         self.calendar = calendar
 
@@ -94,6 +105,7 @@ class RegressionForecaster(WindowForecaster):
         "strategy": [Options("recursive", "direct")],
         "horizon": [Interval("int", 1, None)],
         "calibration_fraction": [Interval("real", 0, 1, closed="neither")],
+        "scaler": [Options("standard"), None],
         **COVARIATE_CONSTRAINTS,
     }
 
@@ -105,11 +117,18 @@ class RegressionForecaster(WindowForecaster):
 
     def _fit_model(self, values: np.ndarray) -> None:
         outputs = self._n_outputs()
-        inputs, targets = make_windows(values, int(self.window), outputs)
+        self.scaler_ = Scaler(self.scaler, constant="relative").fit(values)
+        self.covariate_scalers_ = {
+            "past": Scaler(self.scaler).fit(self.past_),
+            "future": Scaler(self.scaler).fit(self.future_),
+        }
+        inputs, targets = make_windows(self.scaler_.transform(values), int(self.window), outputs)
         n = len(inputs)
         # One row per (series, window): lags, then past covariate lags, then future covariates of the targets.
-        shared = [make_windows(self.past_, int(self.window), outputs)[0].reshape(n, -1)]
-        shared.append(make_windows(self.future_, int(self.window), outputs)[1].reshape(n, -1))
+        past = self.covariate_scalers_["past"].transform(self.past_)
+        future = self.covariate_scalers_["future"].transform(self.future_)
+        shared = [make_windows(past, int(self.window), outputs)[0].reshape(n, -1)]
+        shared.append(make_windows(future, int(self.window), outputs)[1].reshape(n, -1))
         X = np.vstack([np.hstack([inputs[:, :, j], *shared]) for j in range(values.shape[1])])
         Y = targets.transpose(2, 0, 1).reshape(-1, outputs)
         complete = ~(np.isnan(X).any(axis=1) | np.isnan(Y).any(axis=1))
@@ -128,7 +147,9 @@ class RegressionForecaster(WindowForecaster):
         self, series: np.ndarray, ends: np.ndarray, horizon: int, future: np.ndarray, levels: np.ndarray | None = None
     ) -> np.ndarray:
         contexts, past = self._tails(series, ends, int(self.window), levels)
-        past = past.reshape(len(series), -1)
+        contexts = self.scaler_.transform(contexts, series)
+        past = self.covariate_scalers_["past"].transform(past).reshape(len(series), -1)
+        future = self.covariate_scalers_["future"].transform(future)
         outputs = self._n_outputs()
 
         def step(current: np.ndarray, done: int) -> np.ndarray:
@@ -136,7 +157,7 @@ class RegressionForecaster(WindowForecaster):
             features = np.hstack([current, past, ahead])
             return np.column_stack([np.asarray(e.predict(features), dtype=float) for e in self.estimators_])
 
-        return recursive_forecast(step, contexts, horizon)
+        return self.scaler_.inverse_transform(recursive_forecast(step, contexts, horizon), series)
 
     def _calibration_origins(self) -> np.ndarray:
         n_origins = max(_MIN_ORIGINS, int(round(self.calibration_fraction * self.n_windows_)))

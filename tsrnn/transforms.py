@@ -103,26 +103,36 @@ class Scaler:
     ----------
     method : {"standard", None}, default="standard"
         None leaves the values as they are (mean 0, scale 1).
+    constant : {"relative", "unit"}, default="unit"
+        The scale of a constant column: 1 (``"unit"``, for covariates, whose
+        future values may differ from a constant past), or a millionth of its
+        magnitude (``"relative"``, for targets: whatever a model outputs for a
+        constant series then moves its forecasts by a negligible fraction of
+        its level, in any units).
 
     Attributes
     ----------
     mean_, scale_ : np.ndarray of shape (n_series,)
-        The statistics of each column seen in ``fit``; a constant column gets scale 1.
+        The statistics of each column seen in ``fit``.
     """
 
-    def __init__(self, method: Any = "standard"):
+    def __init__(self, method: Any = "standard", constant: str = "unit"):
         self.method = method
+        self.constant = constant
+
+    def _fallback(self, mean: np.ndarray) -> np.ndarray:
+        return 1e-6 * np.maximum(np.abs(mean), 1.0) if self.constant == "relative" else np.ones_like(mean)
 
     def fit(self, values: np.ndarray) -> Scaler:
         """Learn the mean and standard deviation of each column of ``values`` (n_timestamps, n_series), NaN left out."""
         if self.method is None:
             self.mean_, self.scale_ = np.zeros(values.shape[1]), np.ones(values.shape[1])
         elif np.isnan(values).any():
-            std = np.nanstd(values, axis=0)
-            self.mean_, self.scale_ = np.nanmean(values, axis=0), np.where(std > 0, std, 1.0)
+            std, self.mean_ = np.nanstd(values, axis=0), np.nanmean(values, axis=0)
+            self.scale_ = np.where(std > 0, std, self._fallback(self.mean_))
         else:
-            std = values.std(axis=0)
-            self.mean_, self.scale_ = values.mean(axis=0), np.where(std > 0, std, 1.0)
+            std, self.mean_ = values.std(axis=0), values.mean(axis=0)
+            self.scale_ = np.where(std > 0, std, self._fallback(self.mean_))
         return self
 
     def transform(self, values: np.ndarray, series: np.ndarray | None = None) -> np.ndarray:

@@ -7,6 +7,7 @@ observations that follow. Window ``i`` (with ``step=1``) covers positions
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable
 from typing import Any, ClassVar
 
@@ -288,10 +289,32 @@ class WindowForecaster(BaseForecaster):
 
     def _predict(self, horizon: int, future: np.ndarray) -> np.ndarray:
         self._check_reach(horizon)
+        if horizon > len(self.y_):
+            warnings.warn(
+                f"horizon={horizon} reaches further ahead than the {len(self.y_)} observations of the history; "
+                f"recursive forecasts that far mostly repeat the model's own output and take a while.",
+                UserWarning,
+                stacklevel=3,
+            )
         levels = self._filled_levels()
         series = np.arange(self.n_series_)
         ends = np.full(self.n_series_, len(levels) - 1)
-        return self._forecast_at(series, ends, horizon, np.repeat(future[None], self.n_series_, axis=0), levels).T
+        forecasts = self._forecast_at(series, ends, horizon, np.repeat(future[None], self.n_series_, axis=0), levels)
+        self._warn_if_far_off(forecasts)
+        return forecasts.T
+
+    def _warn_if_far_off(self, forecasts: np.ndarray) -> None:
+        """Warn when forecasts leave the range of the data by more than ten times its width."""
+        low, high = np.nanmin(self.y_, axis=0), np.nanmax(self.y_, axis=0)
+        width = np.maximum(high - low, 1e-12 * np.maximum(np.abs(high), 1.0))
+        far = (forecasts < (low - 10 * width)[:, None]) | (forecasts > (high + 10 * width)[:, None])
+        if np.any(far & np.isfinite(forecasts)):
+            warnings.warn(
+                f"{type(self).__name__}: some forecasts lie more than ten times the range of the data outside it; "
+                f"the model may have diverged (check history_ or refit with other settings).",
+                UserWarning,
+                stacklevel=4,
+            )
 
     def _filled_levels(self) -> np.ndarray:
         """``y_``, or a copy whose gaps in the last context of each series are filled by one-step forecasts."""

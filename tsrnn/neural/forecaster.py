@@ -10,6 +10,7 @@ their own modules.
 
 from __future__ import annotations
 
+import warnings
 from typing import Any, ClassVar
 
 import numpy as np
@@ -281,7 +282,7 @@ class RecurrentForecaster(WindowForecaster):
         self.differenced_ = self.differencer_.differenced_
         lost = self.differencer_.n_lost_
         model_values = self.differencer_.transform(values)[lost:]
-        self.scaler_ = Scaler(self.scaler).fit(model_values)
+        self.scaler_ = Scaler(self.scaler, constant="relative").fit(model_values)
         self.scale_mean_, self.scale_std_ = self.scaler_.mean_, self.scaler_.scale_
         # Covariate row i belongs with level position i; after differencing, model value i sits at i + lost.
         self.covariate_scalers_ = {"past": Scaler().fit(self.past_), "future": Scaler().fit(self.future_)}
@@ -376,6 +377,18 @@ class RecurrentForecaster(WindowForecaster):
             network, batches, train_starts, val_starts, config, seed, start_epoch_competes=network.linear is not None
         )
         network.to("cpu").eval()
+        if not np.isfinite(history["train_loss"].to_numpy()).all():
+            kept = (
+                "the linear part alone (epoch 0)"
+                if best_epoch == 0 and network.linear is not None
+                else (f"the weights of epoch {best_epoch}")
+            )
+            warnings.warn(
+                f"{type(self).__name__}: training diverged (non-finite loss at epoch {len(history)}); kept {kept}. "
+                f"A lower learning_rate or gradient_clip may train further.",
+                UserWarning,
+                stacklevel=2,
+            )
         return history, best_epoch
 
     # -- forecasting ----------------------------------------------------------

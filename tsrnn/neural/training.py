@@ -249,8 +249,8 @@ def train(
         if bar is not None:
             bar.update()
             bar.set_postfix(train=f"{train_loss:.4f}", val=f"{val_loss:.4f}")
-        if keeper.offer(epoch, val_loss if len(val_starts) else train_loss):
-            break
+        if keeper.offer(epoch, val_loss if len(val_starts) else train_loss) or not math.isfinite(train_loss):
+            break  # patience ran out, or the weights diverged and later epochs cannot recover
     if bar is not None:
         bar.close()
     if keeper.state is not None:
