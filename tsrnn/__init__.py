@@ -7,6 +7,7 @@ from tsrnn.baselines import ARForecaster, NaiveForecaster
 from tsrnn.covariates import Covariates
 from tsrnn.neural import GRUForecaster, LSTMForecaster, RecurrentForecaster, RNNForecaster
 from tsrnn.regression import RegressionForecaster
+from tsrnn.regularize import regularize
 from tsrnn.report import Comparison, compare
 from tsrnn.windowing import SlidingWindowTransformer, make_windows
 
@@ -25,6 +26,7 @@ __all__ = [
     "GRUForecaster",
     "SlidingWindowTransformer",
     "make_windows",
+    "regularize",
     "WalkForward",
     "backtest",
     "BacktestResult",

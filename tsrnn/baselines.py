@@ -232,7 +232,8 @@ class ARForecaster(BaseForecaster):
         for j in range(values.shape[1]):
             lags_j = self._select_lags(values[:, j], period) if isinstance(self.lags, str) else lags
             model = AutoReg(
-                values[:, j], lags=lags_j, trend=self.trend, seasonal=bool(self.seasonal), period=period,
+                # Order 0 (the mean model) is a valid choice; AutoReg takes it as 0, not as an empty list.
+                values[:, j], lags=lags_j or 0, trend=self.trend, seasonal=bool(self.seasonal), period=period,
                 exog=self._exog(self.future_),
             )  # fmt: skip
             chosen.append(list(lags_j))
