@@ -249,6 +249,10 @@ class SeriesData:
         return self.columns[0] if self.kind == "series" else None
 
 
+# Beyond these magnitudes squares overflow (or underflow to zero) in float64.
+_LARGEST, _SMALLEST = 1e150, 1e-150
+
+
 def _is_number_dtype(dtype: Any) -> bool:
     return (
         pd.api.types.is_numeric_dtype(dtype)
@@ -272,6 +276,12 @@ def _check_values(y: Any, columns: list, name: str, allow_missing: bool = False)
         raise ValueError(
             f"{name} contains {int(infinite.sum())} infinite value(s) (first at position {row}, "
             f"column {columns[col]!r}); replace them with NaN or with finite values."
+        )
+    magnitude = np.abs(values[np.isfinite(values) & (values != 0)])
+    if magnitude.size and (magnitude.max() > _LARGEST or magnitude.max() < _SMALLEST):
+        raise ValueError(
+            f"{name} has values of magnitude up to {magnitude.max():.3g}, where the squares that scaling and "
+            f"variances need leave float64's range; rescale {name} (e.g. divide by {10 ** np.floor(np.log10(magnitude.max())):.0e})."
         )
     missing = np.isnan(values)
     if missing.any() and not allow_missing:

@@ -118,7 +118,7 @@ class BaseForecaster(BaseEstimator):
             if observed.min() < self._min_length():
                 column = data.columns[int(np.argmin(observed))]
                 raise ValueError(
-                    f"y has {int(observed.min())} observed values in column {column!r}; "
+                    f"y has {int(observed.min())} observed (non-missing) values in column {column!r}; "
                     f"at least {self._min_length()} are needed."
                 )
             self.kind_ = data.kind

@@ -1,0 +1,335 @@
+"""The adversarial corpus: every way we know to break a public call, each with the outcome it must have.
+
+Each case is a call and what must happen: ``ok`` (a result, finite where it
+holds numbers), ``error`` (a ValueError or TypeError whose message holds the
+given words, raised before any training), or ``warn`` (a result and a
+UserWarning whose message holds the words). Every case runs under a time
+limit, so a hang fails instead of stalling the suite.
+"""
+
+from __future__ import annotations
+
+import signal
+import warnings
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import Ridge
+
+from tsrnn import (
+    ARForecaster,
+    GRUForecaster,
+    LSTMForecaster,
+    NaiveForecaster,
+    RegressionForecaster,
+    SlidingWindowTransformer,
+    make_windows,
+    metrics,
+    regularize,
+)
+from tsrnn.testing import synthetic_series
+
+FAST = {"window": 10, "hidden_size": 4, "epochs": 2, "batch_size": 32, "random_state": 0}
+LIMIT_SECONDS = 60
+
+
+@dataclass
+class Case:
+    name: str
+    call: Callable[[], Any]
+    expect: str  # "ok", "error" or "warn"
+    words: str = ""
+
+
+@contextmanager
+def time_limit(seconds: int):
+    def expired(signum, frame):
+        raise TimeoutError(f"the call ran for more than {seconds} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def _y(n: int = 120) -> pd.Series:
+    return synthetic_series(n=n)
+
+
+def _frame() -> pd.DataFrame:
+    return synthetic_series(n=120, n_series=2)
+
+
+def _with(series: pd.Series, positions: list[int], value: float) -> pd.Series:
+    changed = series.copy()
+    changed.iloc[positions] = value
+    return changed
+
+
+def _reindexed(values: Any, index: Any) -> pd.Series:
+    return pd.Series(np.asarray(values, dtype=float), index=index)
+
+
+MODELS = {
+    "naive": lambda: NaiveForecaster(),
+    "ar": lambda: ARForecaster(max_lags=10),
+    "ridge": lambda: RegressionForecaster(Ridge(), window=10),
+    "gru": lambda: GRUForecaster(**FAST),
+}
+MISSING_OK = {"ridge", "gru"}
+
+
+def _series_cases() -> list[Case]:
+    """What a user may pass as y to fit, for each kind of forecaster."""
+    y = _y()
+    inputs = {
+        "empty series": (lambda: y.iloc[:0], "error", "empty"),
+        "one observation": (lambda: y.iloc[:1], "error", "at least"),
+        "a list": (lambda: list(y), "error", "Series"),
+        "a dict": (lambda: dict(enumerate(y)), "error", "Series"),
+        "None": (lambda: None, "error", "Series"),
+        "a scalar": (lambda: 3.0, "error", "Series"),
+        "a 3-D array": (lambda: np.zeros((50, 2, 2)), "error", "1-D or 2-D"),
+        "an array without columns": (lambda: np.zeros((50, 0)), "error", "no columns"),
+        "a frame without columns": (lambda: pd.DataFrame(index=y.index), "error", "no columns"),
+        "duplicated column names": (
+            lambda: pd.DataFrame(np.c_[y, y], index=y.index, columns=["a", "a"]),
+            "error",
+            "more than once",
+        ),
+        "text values": (lambda: y.astype(str), "error", "numbers"),
+        "boolean values": (lambda: y > 12, "error", "numbers"),
+        "complex values": (lambda: y.astype(complex), "error", "numbers"),
+        "datetime values": (lambda: pd.Series(y.index, index=y.index), "error", "numbers"),
+        "a text column in a frame": (lambda: pd.DataFrame({"a": y, "b": "x"}), "error", "column 'b'"),
+        "inf": (lambda: _with(y, [5], np.inf), "error", "infinite"),
+        "-inf": (lambda: _with(y, [5], -np.inf), "error", "infinite"),
+        "all NaN": (lambda: y * np.nan, "error", "missing"),
+        "unsorted index": (lambda: y.iloc[::-1], "error", "sort_index"),
+        "duplicated timestamps": (lambda: pd.concat([y.iloc[:60], y.iloc[59:]]), "error", "duplicated"),
+        "irregular dates": (lambda: y.drop(y.index[[3, 50]]), "error", "regularize"),
+        "float index": (lambda: _reindexed(y, np.arange(len(y)) + 0.5), "error", "astype"),
+        "text index": (lambda: _reindexed(y, y.index.astype(str)), "error", "to_datetime"),
+        "boolean index": (lambda: _reindexed(y, np.arange(len(y)) % 2 == 0), "error", "index"),
+        "integer index with uneven steps": (lambda: _reindexed(y, np.r_[0:60, 61:121]), "error", "unequal"),
+        "integer index with step 5": (lambda: _reindexed(y, np.arange(len(y)) * 5), "ok", ""),
+        "period index": (lambda: _reindexed(y, pd.period_range("2000-01", periods=len(y), freq="M")), "ok", ""),
+        "period index with a gap": (
+            lambda: _reindexed(y, pd.period_range("2000-01", periods=len(y) + 1, freq="M").delete(7)),
+            "error",
+            "gaps",
+        ),
+        "time-zone aware index": (lambda: y.tz_localize("America/New_York"), "ok", ""),
+        "index without freq set": (lambda: _reindexed(y, list(y.index)), "ok", ""),
+        "integer values": (lambda: (y * 10).round().astype(int), "ok", ""),
+        "float32 values": (lambda: y.astype(np.float32), "ok", ""),
+        "nullable Float64 values": (lambda: y.astype("Float64"), "ok", ""),
+        "a 1-D array": (lambda: y.to_numpy(), "ok", ""),
+        "a 2-D array": (lambda: _frame().to_numpy(), "ok", ""),
+        "a two-column frame": (_frame, "ok", ""),
+        "huge values": (lambda: y * 1e200, "error", "rescale"),
+        "tiny values": (lambda: y * 1e-200, "error", "rescale"),
+        "large values": (lambda: y * 1e12, "ok", ""),
+        "small values": (lambda: y * 1e-12, "ok", ""),
+        "negative values": (lambda: y - 100, "ok", ""),
+        "constant series": (lambda: y * 0 + 7, "warn", "constant"),
+        "NaN in the middle": (lambda: _with(y, [20, 21, 70], np.nan), "missing", "regularize"),
+        "NaN at the end": (lambda: _with(y, [len(y) - 1], np.nan), "missing", "regularize"),
+    }
+    cases = []
+    for model, make in MODELS.items():
+        for label, (data, expect, words) in inputs.items():
+            if expect == "missing":
+                expect, words = ("ok", "") if model in MISSING_OK else ("error", words)
+            cases.append(Case(f"{model}: fit on {label}", lambda m=make, d=data: _fit_predict(m(), d()), expect, words))
+    return cases
+
+
+def _fit_predict(forecaster: Any, y: Any, X: Any = None, horizon: int = 3) -> Any:
+    fitted = forecaster.fit(y, X)
+    return fitted.predict(horizon), fitted.predict_interval(horizon)
+
+
+def _call_cases() -> list[Case]:
+    """Arguments of predict, predict_interval and update, and covariates."""
+    y = _y()
+    X = pd.DataFrame({"plan": (np.arange(len(y)) % 7 < 2).astype(float)}, index=y.index)
+    cases = []
+    for model, make in MODELS.items():
+        fitted = lambda m=make: m().fit(y.iloc[:100])  # noqa: E731 - a fresh fit per case
+        for horizon, expect in [(0, "error"), (-2, "error"), (1.5, "error"), ("3", "error"), (True, "error"),
+                                (None, "error"), (np.int64(3), "ok"), (np.int32(1), "ok"), (500, "warn")]:  # fmt: skip
+            if horizon == 500 and model in ("naive", "ar"):
+                expect = "ok"
+            cases.append(Case(f"{model}: predict({horizon!r})", lambda f=fitted, h=horizon: f().predict(h), expect,
+                              "horizon" if expect == "error" else ("further ahead" if expect == "warn" else "")))  # fmt: skip
+        for coverage, expect in [(0, "error"), (1, "error"), (1.2, "error"), ("0.9", "error"), (np.float32(0.8), "ok")]:
+            cases.append(
+                Case(f"{model}: predict_interval(coverage={coverage!r})",
+                     lambda f=fitted, c=coverage: f().predict_interval(3, coverage=c), expect, "coverage" if expect == "error" else "")
+            )  # fmt: skip
+        cases += [
+            Case(f"{model}: predict before fit", lambda m=make: m().predict(3), "error", "fit"),
+            Case(f"{model}: update with a gap", lambda f=fitted: f().update(y.iloc[101:110]), "error", "gap"),
+            Case(f"{model}: update overlapping", lambda f=fitted: f().update(y.iloc[90:110]), "error", "overlaps"),
+            Case(f"{model}: update with a frame of other columns",
+                 lambda f=fitted: f().update(_frame().iloc[100:110]), "error", "columns"),
+            Case(f"{model}: update with a text series", lambda f=fitted: f().update(y.iloc[100:110].astype(str)),
+                 "error", "numbers"),
+            Case(f"{model}: update with inf", lambda f=fitted: f().update(_with(y.iloc[100:110], [2], np.inf)),
+                 "error", "infinite"),
+            Case(f"{model}: update then predict", lambda f=fitted: f().update(y.iloc[100:110]).predict(2), "ok"),
+            Case(f"{model}: set_params after fit, then predict",
+                 lambda m=make: _changed_after_fit(m(), y), "error", "after fit"),
+            Case(f"{model}: X with fewer rows than y", lambda m=make: m().fit(y, X.iloc[:-1]),
+                 "ok" if model == "naive" else "error", {"naive": "", "ar": "future_covariates"}.get(model, "rows")),
+        ]  # fmt: skip
+    return cases
+
+
+def _changed_after_fit(forecaster: Any, y: pd.Series) -> Any:
+    forecaster.fit(y)
+    params = forecaster.get_params(deep=False)
+    name, replacement = next((n, v) for n, v in [("strategy", "mean"), ("lags", 2), ("window", 5)] if n in params)
+    forecaster.set_params(**{name: replacement})
+    return forecaster.predict(3)
+
+
+def _covariate_cases() -> list[Case]:
+    y = _y()
+    X = pd.DataFrame({"plan": (np.arange(len(y)) % 7 < 2).astype(float), 3: np.arange(len(y), dtype=float)},
+                     index=y.index)  # fmt: skip
+    planned = GRUForecaster(future_covariates=["plan"], horizon=3, **FAST)
+    ar = ARForecaster(lags=2, future_covariates=["plan"])
+
+    def fit_predict(model, X_fit, X_future):
+        return model.fit(y.iloc[:100], X_fit).predict(3, X=X_future)
+
+    return [
+        Case("gru: integer covariate column names", lambda: fit_predict(planned, X.iloc[:100], X.iloc[100:103]), "ok"),
+        Case("gru: declared covariate without X", lambda: planned.fit(y.iloc[:100]), "error", "X is None"),
+        Case("gru: declared covariate missing from X", lambda: planned.fit(y.iloc[:100], X[[3]].iloc[:100]), "error",
+             "does not have"),
+        Case("gru: predict without the future covariates", lambda: planned.fit(y.iloc[:100], X.iloc[:100]).predict(3),
+             "error", "required"),
+        Case("gru: future covariates too short", lambda: fit_predict(planned, X.iloc[:100], X.iloc[100:102]), "error",
+             "cover"),
+        Case("gru: X on shifted dates", lambda: planned.fit(y.iloc[:100], X.iloc[1:101]), "error", "not on the index"),
+        Case("gru: NaN in X", lambda: planned.fit(y.iloc[:100], _with(X["plan"], [5], np.nan).to_frame().iloc[:100]),
+             "error", "NaN"),
+        Case("gru: text covariate", lambda: planned.fit(y.iloc[:100], X.assign(plan="a").iloc[:100]), "error",
+             "numbers"),
+        Case("gru: X as a list", lambda: planned.fit(y.iloc[:100], [1, 2]), "error", "DataFrame"),
+        Case("gru: a Series as X", lambda: fit_predict(planned, X["plan"].iloc[:100], X[["plan"]].iloc[100:103]),
+             "ok"),
+        Case("ar: past-only covariates refused", lambda: ARForecaster().fit(y, X), "error", "future_covariates"),
+        Case("ar: future covariates", lambda: fit_predict(ar, X[["plan"]].iloc[:100], X[["plan"]].iloc[100:103]),
+             "ok"),
+        Case("ar: calendar on an integer index",
+             lambda: ARForecaster(lags=1, calendar=["month"]).fit(y.reset_index(drop=True)), "error", "calendar"),
+        Case("naive: X is ignored", lambda: NaiveForecaster().fit(y, X).predict(3), "ok"),
+    ]  # fmt: skip
+
+
+def _parameter_cases() -> list[Case]:
+    y = _y()
+    bad = [
+        (lambda: NaiveForecaster("median"), "strategy"),
+        (lambda: NaiveForecaster("seasonal", season_length=2.5), "season_length"),
+        (lambda: ARForecaster(lags=-1), "lags"),
+        (lambda: ARForecaster(lags=[1, 1.5]), "lags"),
+        (lambda: ARForecaster(season_length=2.5, seasonal=True), "season_length"),
+        (lambda: ARForecaster(trend="linear"), "trend"),
+        (lambda: RegressionForecaster("ridge"), "estimator"),
+        (lambda: RegressionForecaster(Ridge(), window=0), "window"),
+        (lambda: RegressionForecaster(Ridge(), calibration_fraction=1.0), "calibration_fraction"),
+        (lambda: RegressionForecaster(Ridge(), scaler="minmax"), "scaler"),
+        (lambda: GRUForecaster(window=2.0), "window"),
+        (lambda: GRUForecaster(epochs=-1), "epochs"),
+        (lambda: GRUForecaster(dropout=1.0), "dropout"),
+        (lambda: GRUForecaster(learning_rate="fast"), "learning_rate"),
+        (lambda: GRUForecaster(device="quantum"), "device"),
+        (lambda: GRUForecaster(difference="yes"), "difference"),
+        (lambda: GRUForecaster(future_covariates="plan"), "future_covariates"),
+        (lambda: GRUForecaster(calendar=["fortnight"]), "calendar"),
+        (lambda: LSTMForecaster(n_ensemble=0), "n_ensemble"),
+        (lambda: LSTMForecaster(random_state=np.random.default_rng(0)), "random_state"),
+    ]
+    good = [
+        lambda: GRUForecaster(**{**FAST, "window": np.int64(8), "dropout": np.float32(0.0), "linear_skip": np.True_}),
+        lambda: ARForecaster(lags=np.int64(2), seasonal=np.True_, season_length=np.int64(7)),
+        lambda: NaiveForecaster("seasonal", season_length=np.int32(7)),
+        lambda: RegressionForecaster(Ridge(), window=np.int16(10), calibration_fraction=np.float64(0.3)),
+    ]
+    cases = [Case(f"parameter {words} of {make()!r}", lambda m=make: m().fit(y), "error", words) for make, words in bad]
+    cases += [Case(f"numpy parameters of {make()!r}", lambda m=make: _fit_predict(m(), y), "ok") for make in good]
+    return cases
+
+
+def _function_cases() -> list[Case]:
+    y = _y()
+    return [
+        Case("regularize: a list", lambda: regularize([1.0, 2.0]), "error", "Series"),
+        Case("regularize: duplicated dates", lambda: regularize(pd.concat([y.iloc[:5], y.iloc[4:8]])), "error",
+             "groupby"),
+        Case("regularize: an unknown fill", lambda: regularize(y, fill="spline"), "error", "fill"),
+        Case("regularize: an unknown freq", lambda: regularize(y.drop(y.index[3]), freq="fortnightly"), "error",
+             "freq"),
+        Case("regularize: gaps", lambda: regularize(y.drop(y.index[[3, 4]])), "warn", "2 missing period"),
+        Case("regularize: already regular", lambda: regularize(y), "ok"),
+        Case("regularize: integer index", lambda: regularize(y.reset_index(drop=True)), "error", "DatetimeIndex"),
+        Case("make_windows: window 0", lambda: make_windows(np.arange(10.0), 0, 1), "error", "window"),
+        Case("make_windows: too short", lambda: make_windows(np.arange(5.0), 4, 2), "error", "at least"),
+        Case("make_windows: 3-D values", lambda: make_windows(np.zeros((5, 2, 2)), 2, 1), "error", "shape"),
+        Case("make_windows: numpy ints", lambda: make_windows(np.arange(10.0), np.int64(3), np.int64(2)), "ok"),
+        Case("lag matrix: window 0", lambda: SlidingWindowTransformer(window=0).fit(y.to_frame()), "error", "window"),
+        Case("lag matrix: unknown calendar", lambda: SlidingWindowTransformer(calendar=["era"]).fit(y.to_frame()),
+             "error", "calendar"),
+        Case("lag matrix: too short", lambda: SlidingWindowTransformer(window=30).fit_transform(y.iloc[:20]),
+             "error", "rows"),
+        Case("mae: shapes differ", lambda: metrics.mae(np.arange(3.0), np.arange(4.0)), "error", "shape"),
+        Case("mae: NaN", lambda: metrics.mae([1.0, np.nan], [1.0, 2.0]), "error", "NaN"),
+        Case("mae: empty", lambda: metrics.mae([], []), "error", "empty"),
+        Case("mae: a scalar", lambda: metrics.mae(1.0, 2.0), "error", "scalar"),
+        Case("mae: text", lambda: metrics.mae(["a"], ["b"]), "error", "numbers"),
+        Case("mae: different indexes", lambda: metrics.mae(y.iloc[:5], y.iloc[1:6]), "error", "indexes"),
+        Case("mase: constant training data", lambda: metrics.mase([1.0, 2.0], [1.0, 2.0], [3.0, 3.0, 3.0]), "error",
+             "constant"),
+        Case("diebold_mariano: too few errors", lambda: metrics.diebold_mariano([1.0], [2.0]), "error", "errors"),
+    ]  # fmt: skip
+
+
+CASES = _series_cases() + _call_cases() + _covariate_cases() + _parameter_cases() + _function_cases()
+
+
+def test_the_corpus_is_broad():
+    assert len(CASES) >= 150
+    assert len({case.name for case in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda case: case.name)
+def test_case(case):
+    with time_limit(LIMIT_SECONDS), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        if case.expect == "error":
+            with pytest.raises((ValueError, TypeError)) as info:
+                case.call()
+            assert not isinstance(info.value, NotFittedError) or "fit" in case.words
+            assert case.words.lower() in str(info.value).lower(), f"{info.value!r} does not mention {case.words!r}"
+            return
+        result = case.call()
+    for part in result if isinstance(result, tuple) else (result,):
+        if isinstance(part, (pd.Series, pd.DataFrame, np.ndarray)) and np.asarray(part).dtype.kind == "f":
+            assert np.isfinite(np.asarray(part)).all(), f"{case.name} returned NaN or inf"
+    messages = [str(w.message) for w in caught if issubclass(w.category, UserWarning)]
+    if case.expect == "warn":
+        assert any(case.words in m for m in messages), f"no warning mentioning {case.words!r}: {messages}"
