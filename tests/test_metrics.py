@@ -5,8 +5,10 @@ import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from scipy import stats
 
 from tsrnn import metrics
+from tsrnn.metrics import calibration, crps, pinball_loss
 
 
 def test_point_metrics_by_hand():
@@ -78,3 +80,43 @@ def test_diebold_mariano_long_horizon_stays_defined():
     b = rng.normal(scale=1.0, size=600)
     statistic, p_value = metrics.diebold_mariano(a, b, horizon=24)
     assert np.isfinite(statistic) and 0 <= p_value <= 1
+
+
+def test_pinball_loss_by_hand():
+    y = np.array([1.0, 3.0])
+    forecasts = np.array([[0.0, 2.0], [2.0, 4.0]])
+    # level 0.1: errors 1 (under) and 1 (under) -> 0.1 each; level 0.9: -1 (over) -> 0.1, -1 -> 0.1
+    assert pinball_loss(y, forecasts, [0.1, 0.9]) == pytest.approx(0.1)
+    assert pinball_loss(y, np.array([[1.0], [3.0]]), [0.5]) == 0.0
+
+
+def test_crps_from_quantiles_equals_scoringrules():
+    scoringrules = pytest.importorskip("scoringrules")
+    rng = np.random.default_rng(0)
+    y = rng.normal(size=40)
+    levels = np.linspace(0.05, 0.95, 19)
+    forecasts = np.quantile(rng.normal(loc=0.3, size=(40, 400)), levels, axis=1).T
+    expected = np.mean(scoringrules.crps_quantile(y, forecasts, levels))
+    assert crps(y, forecasts, levels) == pytest.approx(expected, rel=1e-12)
+
+
+def test_calibration_counts_observations_below_each_quantile():
+    rng = np.random.default_rng(1)
+    y = rng.normal(size=20_000)
+    levels = [0.1, 0.5, 0.9]
+    forecasts = np.tile(stats.norm.ppf(levels), (len(y), 1))
+    table = calibration(y, forecasts, levels)
+    assert list(table.index) == levels and np.all(np.abs(table["gap"]) < 0.01)
+
+
+@pytest.mark.parametrize(
+    "forecasts, levels, words",
+    [
+        (np.zeros((3, 2)), [0.9, 0.1], "increasing"),
+        (np.zeros((3, 2)), [0.1, 1.0], "increasing"),
+        (np.zeros((3, 3)), [0.1, 0.9], "shape"),
+    ],
+)
+def test_quantile_metrics_refuse_mismatched_inputs(forecasts, levels, words):
+    with pytest.raises(ValueError, match=words):
+        pinball_loss(np.zeros(3), forecasts, levels)

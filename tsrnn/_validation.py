@@ -32,6 +32,7 @@ __all__ = [
     "check_positive_int",
     "check_horizon",
     "check_coverage",
+    "check_quantiles",
     "check_series",
     "SeriesData",
 ]
@@ -210,6 +211,19 @@ def check_positive_int(value: Any, name: str) -> int:
 def check_horizon(horizon: Any, name: str = "horizon") -> int:
     """Return ``horizon`` as an int, or raise if it is not a positive integer."""
     return check_positive_int(horizon, name)
+
+
+def check_quantiles(quantiles: Any, name: str = "quantiles") -> np.ndarray:
+    """Return quantile levels as a sorted float array of unique values in (0, 1), or raise naming ``name``."""
+    values = [quantiles] if _is_real(quantiles) else quantiles
+    if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
+        raise InvalidParameterError(f"{name} must be a float or a list of floats in (0, 1); got {quantiles!r}.")
+    values = list(values)
+    if not values or not all(Interval("real", 0, 1, closed="neither")(v) for v in values):
+        raise InvalidParameterError(
+            f"{name} must be a float or a non-empty list of floats in (0, 1), e.g. [0.05, 0.5, 0.95]; got {quantiles!r}."
+        )
+    return np.unique(np.asarray(values, dtype=float))
 
 
 def check_coverage(coverage: Any, name: str = "coverage") -> float:

@@ -18,7 +18,7 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from tsrnn._index import future_index
-from tsrnn._validation import check_coverage, check_horizon, check_series, validate_params
+from tsrnn._validation import check_coverage, check_horizon, check_quantiles, check_series, validate_params
 from tsrnn.covariates import Covariates
 
 __all__ = ["BaseForecaster"]
@@ -225,6 +225,40 @@ class BaseForecaster(BaseEstimator):
         stacked = np.stack([lower, upper], axis=2).reshape(horizon, -1)
         return pd.DataFrame(stacked, index=index, columns=columns)
 
+    def predict_quantiles(self, horizon: int, quantiles: Any = (0.05, 0.5, 0.95), X: Any = None) -> pd.DataFrame:
+        """Quantile forecasts for the ``horizon`` periods after ``cutoff_``.
+
+        Parameters
+        ----------
+        horizon : int
+            Number of periods to forecast.
+        quantiles : float or sequence of float, default=(0.05, 0.5, 0.95)
+            Levels in (0, 1).
+        X : pd.DataFrame, optional
+            Future covariates, as for ``predict``.
+
+        Returns
+        -------
+        pd.DataFrame
+            One column per level (ascending, named ``quantile``) for one
+            series; for several, a column MultiIndex ``(series, level)``.
+            Indexed like ``predict`` and monotone in the level. The bounds of
+            ``predict_interval(horizon, coverage)`` are the ``(1 - coverage) / 2``
+            and ``(1 + coverage) / 2`` quantiles.
+        """
+        check_is_fitted(self)
+        self._check_params_unchanged("predict_quantiles")
+        horizon = check_horizon(horizon)
+        levels = check_quantiles(quantiles)
+        future = self.covariates_.ahead(X, self.cutoff_, self.freq_, horizon)
+        values = self._predict_quantiles(horizon, levels, future)
+        _check_finite(values, type(self).__name__, "quantiles")
+        index = future_index(self.cutoff_, self.freq_, horizon)
+        if self.kind_ in ("series", "array1d"):
+            return pd.DataFrame(values[:, 0, :], index=index, columns=pd.Index(levels, name="quantile"))
+        columns = pd.MultiIndex.from_product([self.columns_, levels], names=[None, "quantile"])
+        return pd.DataFrame(values.reshape(horizon, -1), index=index, columns=columns)
+
     def warm_start_params(self, epochs: int | None = None) -> dict[str, Any] | None:
         """Parameters that make the next ``fit`` continue from the fitted state, or None if it cannot.
 
@@ -299,6 +333,25 @@ class BaseForecaster(BaseEstimator):
 
     def _predict_interval(self, horizon: int, coverage: float, future: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         raise NotImplementedError
+
+    def _predict_quantiles(self, horizon: int, levels: np.ndarray, future: np.ndarray) -> np.ndarray:
+        """Quantiles (horizon, n_series, n_levels) read off the central intervals.
+
+        Level q < 0.5 is the lower bound of the (1 - 2q) interval, q > 0.5 the
+        upper bound of the (2q - 1) interval, and 0.5 the point forecast:
+        exact for the symmetric intervals of every forecaster here (normal or
+        conformal), and monotone because intervals widen with coverage.
+        """
+        point = self._predict(horizon, future)
+        out = np.empty((horizon, point.shape[1], len(levels)))
+        for k, level in enumerate(levels):
+            if level == 0.5:
+                out[:, :, k] = point
+            elif level < 0.5:
+                out[:, :, k] = self._predict_interval(horizon, 1.0 - 2.0 * level, future)[0]
+            else:
+                out[:, :, k] = self._predict_interval(horizon, 2.0 * level - 1.0, future)[1]
+        return out
 
 
 def _check_finite(values: np.ndarray, owner: str, what: str) -> None:

@@ -14,7 +14,22 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-__all__ = ["mae", "rmse", "mape", "smape", "mase", "coverage", "interval_score", "diebold_mariano", "METRICS"]
+from tsrnn._validation import InvalidParameterError, check_coverage, check_positive_int, check_quantiles
+
+__all__ = [
+    "mae",
+    "rmse",
+    "mape",
+    "smape",
+    "mase",
+    "coverage",
+    "interval_score",
+    "pinball_loss",
+    "crps",
+    "calibration",
+    "diebold_mariano",
+    "METRICS",
+]
 
 
 def _as_array(values: Any, name: str) -> np.ndarray:
@@ -85,8 +100,7 @@ def smape(y_true: Any, y_pred: Any) -> float:
 def naive_scale(y_train: Any, season_length: int = 1) -> float:
     """In-sample MAE of the (seasonal) naive forecast on ``y_train``: the denominator of MASE."""
     y_train = _as_array(y_train, "y_train")
-    if isinstance(season_length, bool) or not isinstance(season_length, int) or season_length < 1:
-        raise ValueError(f"season_length must be a positive int, got {season_length!r}.")
+    season_length = check_positive_int(season_length, "season_length")
     if len(y_train) <= season_length:
         raise ValueError(f"y_train has {len(y_train)} values; season_length={season_length} needs more than that.")
     scale = float(np.mean(np.abs(y_train[season_length:] - y_train[:-season_length])))
@@ -117,13 +131,74 @@ def interval_score(y_true: Any, lower: Any, upper: Any, coverage: float) -> floa
     ``(u - l) + (2 / a) (l - y) 1{y < l} + (2 / a) (y - u) 1{y > u}`` with
     ``a = 1 - coverage`` (Gneiting & Raftery, 2007); lower is better.
     """
-    if isinstance(coverage, bool) or not isinstance(coverage, (int, float)) or not 0 < coverage < 1:
-        raise ValueError(f"coverage must be a float in (0, 1), got {coverage!r}.")
+    coverage = check_coverage(coverage)
     y_true, lower, upper = _aligned(y_true=y_true, lower=lower, upper=upper)
     alpha = 1.0 - coverage
     below = (lower - y_true) * (y_true < lower)
     above = (y_true - upper) * (y_true > upper)
     return float(np.mean((upper - lower) + 2.0 / alpha * (below + above)))
+
+
+def _quantile_inputs(y_true: Any, y_quantiles: Any, quantiles: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Observations (n,), quantile forecasts (n, k) and their levels (k,), checked against each other."""
+    levels = np.asarray(check_quantiles(quantiles) if np.ndim(quantiles) == 0 else quantiles, dtype=float)
+    if levels.ndim != 1 or not np.all((levels > 0) & (levels < 1)) or np.any(np.diff(levels) <= 0):
+        raise InvalidParameterError(f"quantiles must be increasing levels in (0, 1); got {quantiles!r}.")
+    y = _as_array(y_true, "y_true").reshape(-1)
+    forecasts = _as_array(y_quantiles, "y_quantiles")
+    forecasts = forecasts.reshape(len(y), -1) if forecasts.size == len(y) * len(levels) else forecasts
+    if forecasts.shape != (len(y), len(levels)):
+        raise ValueError(
+            f"y_quantiles has shape {forecasts.shape}; it needs one row per observation and one column per "
+            f"level: ({len(y)}, {len(levels)})."
+        )
+    return y, forecasts, levels
+
+
+def pinball_loss(y_true: Any, y_quantiles: Any, quantiles: Any) -> float:
+    """Mean pinball (quantile) loss over observations and levels.
+
+    ``max(q (y - f_q), (q - 1) (y - f_q))`` for each level ``q``; lower is better.
+
+    Parameters
+    ----------
+    y_true : array-like of shape (n,)
+        The observations.
+    y_quantiles : array-like of shape (n, k)
+        The forecast quantiles, one column per level.
+    quantiles : array-like of shape (k,)
+        The increasing levels in (0, 1).
+    """
+    y, forecasts, levels = _quantile_inputs(y_true, y_quantiles, quantiles)
+    difference = y[:, None] - forecasts
+    return float(np.mean(np.maximum(levels * difference, (levels - 1.0) * difference)))
+
+
+def crps(y_true: Any, y_quantiles: Any, quantiles: Any) -> float:
+    """Continuous ranked probability score from forecast quantiles, averaged over observations.
+
+    Twice the mean pinball loss over the levels: the quantile form of the
+    CRPS (Gneiting & Raftery, 2007), which approximates the integral over all
+    levels when they are evenly spread (e.g. 0.05, 0.10, ..., 0.95). It is the
+    score ``scoringrules.crps_quantile`` computes, and has the units of ``y``;
+    lower is better.
+    """
+    return 2.0 * pinball_loss(y_true, y_quantiles, quantiles)
+
+
+def calibration(y_true: Any, y_quantiles: Any, quantiles: Any) -> pd.DataFrame:
+    """Empirical against nominal: the fraction of observations at or below each forecast quantile.
+
+    Returns
+    -------
+    pd.DataFrame
+        Indexed by ``quantile`` (the nominal level), with ``empirical`` (the
+        observed fraction below) and ``gap`` (empirical minus nominal). A
+        calibrated forecast has gaps near zero at every level.
+    """
+    y, forecasts, levels = _quantile_inputs(y_true, y_quantiles, quantiles)
+    empirical = np.mean(y[:, None] <= forecasts, axis=0)
+    return pd.DataFrame({"empirical": empirical, "gap": empirical - levels}, index=pd.Index(levels, name="quantile"))
 
 
 def diebold_mariano(errors_a: Any, errors_b: Any, horizon: int = 1, power: int = 2) -> tuple[float, float]:

@@ -379,13 +379,29 @@ class WindowForecaster(BaseForecaster):
             errors[complete] = np.abs(truth[complete] - forecasts)
         return errors
 
-    def _predict_interval(self, horizon: int, coverage: float, future: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        point = self._predict(horizon, future)
+    def _errors_for(self, horizon: int) -> np.ndarray:
+        """Calibration errors (n_series, n_origins, horizon)."""
         errors = self.calibration_errors_
         if errors is None:
             raise ValueError(self._uncalibrated())
         if errors.shape[1] < horizon:
             errors = self._calibration_errors(horizon)  # longer than calibrated in fit: computed, not stored
-        errors = errors[:, :horizon].reshape(self.n_series_, -1, horizon)
-        half = np.column_stack([conformal_halfwidth(e, coverage, _MIN_CALIBRATION_ERRORS) for e in errors])
+        return errors[:, :horizon].reshape(self.n_series_, -1, horizon)
+
+    @staticmethod
+    def _halfwidths(errors: np.ndarray, coverage: float) -> np.ndarray:
+        return np.column_stack([conformal_halfwidth(e, coverage, _MIN_CALIBRATION_ERRORS) for e in errors])
+
+    def _predict_interval(self, horizon: int, coverage: float, future: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        point = self._predict(horizon, future)
+        half = self._halfwidths(self._errors_for(horizon), coverage)
         return point - half, point + half
+
+    def _predict_quantiles(self, horizon: int, levels: np.ndarray, future: np.ndarray) -> np.ndarray:
+        # The base class's reading of the intervals, with one forecast and one error set for every level.
+        point, errors = self._predict(horizon, future), self._errors_for(horizon)
+        out = np.repeat(point[:, :, None], len(levels), axis=2)
+        for k, level in enumerate(levels):
+            if level != 0.5:
+                out[:, :, k] += np.sign(level - 0.5) * self._halfwidths(errors, abs(2.0 * level - 1.0))
+        return out

@@ -23,6 +23,7 @@ from tsrnn.testing.checks import (
     check_predict_frame,
     check_predict_range_index,
     check_predict_series,
+    check_quantiles,
     check_read_only,
     check_update,
 )
@@ -48,6 +49,7 @@ CHECKS: dict[str, Callable[[Any], None]] = {
     "update": check_update,
     "no_peeking": check_no_peeking,
     "intervals": check_intervals,
+    "quantiles": check_quantiles,
     "deterministic": check_deterministic,
     "pickle": check_pickle,
     "no_mutation": check_no_mutation,

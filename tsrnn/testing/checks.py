@@ -33,11 +33,12 @@ def check_clone_and_params(forecaster: Any) -> None:
 
 
 def check_not_fitted(forecaster: Any) -> None:
-    """predict, predict_interval and update before fit raise NotFittedError."""
+    """predict, predict_interval, predict_quantiles and update before fit raise NotFittedError."""
     y = synthetic_series()
     for name, call in [
         ("predict", lambda f: f.predict(_HORIZON)),
         ("predict_interval", lambda f: f.predict_interval(_HORIZON)),
+        ("predict_quantiles", lambda f: f.predict_quantiles(_HORIZON)),
         ("update", lambda f: f.update(y)),
     ]:
         try:
@@ -209,7 +210,7 @@ def _snapshot(forecaster: Any) -> dict[str, tuple[Any, Any]]:
 
 
 def check_read_only(forecaster: Any) -> None:
-    """predict and predict_interval never change the forecaster: no caches, no new or replaced attributes."""
+    """predict, predict_interval and predict_quantiles never change the forecaster: no caches, no new attributes."""
     for y in (synthetic_series(), synthetic_series(n_series=2)):
         f = _fresh(forecaster).fit(y.iloc[:140])
         f.update(y.iloc[140:])
@@ -217,6 +218,7 @@ def check_read_only(forecaster: Any) -> None:
         for horizon in (_HORIZON, 3 * _HORIZON):
             f.predict(horizon)
             f.predict_interval(horizon, coverage=0.8)
+            f.predict_quantiles(horizon, quantiles=[0.1, 0.5, 0.9])
         after = vars(f)
         assert set(after) == set(before), f"predicting added or removed attributes {set(after) ^ set(before)}"
         for name, (value, contents) in before.items():
@@ -226,3 +228,37 @@ def check_read_only(forecaster: Any) -> None:
             elif isinstance(contents, dict):
                 for key, tensor in value.state_dict().items():
                     assert bool((tensor == contents[key]).all()), f"predicting changed the weights {name}.{key}"
+
+
+def check_quantiles(forecaster: Any) -> None:
+    """Quantiles: on the predict index, one column per level, monotone, the interval bounds, deterministic."""
+    levels = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95]
+    for y in (synthetic_series(), synthetic_series(n_series=2)):
+        f = _fresh(forecaster).fit(y)
+        point = f.predict(_HORIZON)
+        table = f.predict_quantiles(_HORIZON, quantiles=levels[::-1])
+        assert isinstance(table, pd.DataFrame) and table.index.equals(point.index), (
+            "quantiles are not on the predict index"
+        )
+        names = list(y.columns) if isinstance(y, pd.DataFrame) else [None]
+        for name in names:
+            part = table if name is None else table[name]
+            assert list(part.columns) == levels, f"quantile columns must be the sorted levels, got {list(part.columns)}"
+            values = part.to_numpy()
+            assert np.all(np.isfinite(values)), "quantiles are NaN or inf"
+            assert np.all(np.diff(values, axis=1) >= -1e-9 * (1.0 + np.abs(values[:, 1:]))), "quantiles cross"
+        for coverage, (low, high) in ((0.9, (0.05, 0.95)), (0.8, (0.1, 0.9))):
+            interval = f.predict_interval(_HORIZON, coverage=coverage)
+            if isinstance(y, pd.DataFrame):
+                bounds = np.stack(
+                    [table.xs(low, axis=1, level=1).to_numpy(), table.xs(high, axis=1, level=1).to_numpy()]
+                )
+                expected = np.stack([interval.xs(b, axis=1, level=1).to_numpy() for b in ("lower", "upper")])
+            else:
+                bounds = table[[low, high]].to_numpy().T
+                expected = interval[["lower", "upper"]].to_numpy().T
+            _assert_same(
+                bounds, expected, f"the {coverage:.0%} interval differs from the matching quantiles", exact=False
+            )
+        again = _fresh(forecaster).fit(y).predict_quantiles(_HORIZON, quantiles=levels)
+        _assert_same(table, again, "two fits with the same random_state give different quantiles")
