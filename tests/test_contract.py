@@ -4,6 +4,7 @@ import pytest
 from sklearn.linear_model import Ridge
 
 from tsrnn import (
+    AdaptiveConformal,
     ARForecaster,
     GRUForecaster,
     LSTMForecaster,
@@ -36,6 +37,9 @@ FORECASTERS = [
     LSTMForecaster(horizon=3, n_ensemble=2, linear_skip=True, weight_decay=1e-4, **FAST),
     GRUForecaster(weight_averaging=0.9, **FAST),
     RecurrentForecaster(cell="gru", num_layers=2, dropout=0.1, loss="huber", **FAST),
+    AdaptiveConformal(ARForecaster(), horizon=3),
+    AdaptiveConformal(NaiveForecaster(), learning_rate=0.1, refit=False, window=30),
+    AdaptiveConformal(GRUForecaster(**FAST), horizon=2),
 ]
 
 

@@ -4,6 +4,7 @@ from tsrnn._validation import InvalidParameterError
 from tsrnn.backtest import BacktestResult, WalkForward, backtest
 from tsrnn.base import BaseForecaster
 from tsrnn.baselines import ARForecaster, NaiveForecaster
+from tsrnn.conformal import AdaptiveConformal
 from tsrnn.covariates import Covariates
 from tsrnn.neural import GRUForecaster, LSTMForecaster, RecurrentForecaster, RNNForecaster
 from tsrnn.regression import RegressionForecaster
@@ -20,6 +21,7 @@ __all__ = [
     "NaiveForecaster",
     "ARForecaster",
     "RegressionForecaster",
+    "AdaptiveConformal",
     "RecurrentForecaster",
     "RNNForecaster",
     "LSTMForecaster",

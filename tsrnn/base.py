@@ -18,7 +18,14 @@ from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
 from tsrnn._index import future_index
-from tsrnn._validation import check_coverage, check_horizon, check_quantiles, check_series, validate_params
+from tsrnn._validation import (
+    SeriesData,
+    check_coverage,
+    check_horizon,
+    check_quantiles,
+    check_series,
+    validate_params,
+)
 from tsrnn.covariates import Covariates
 
 __all__ = ["BaseForecaster"]
@@ -129,7 +136,7 @@ class BaseForecaster(BaseEstimator):
             self.past_covariates_ = list(self.covariates_.past)
             self.future_covariates_ = self.covariates_.future_names
             self.past_, self.future_ = self.covariates_.in_sample(X, data.index, data.freq, "X", "y")
-            self._fit(data.values)
+            self._fit_inputs(data, y, X)
             self.cutoff_ = data.index[-1]
             self.fitted_params_ = self.get_params(deep=False)
             self._warn_if_constant(data)
@@ -165,7 +172,7 @@ class BaseForecaster(BaseEstimator):
         with _restored_on_error(self):
             self.past_ = np.concatenate([self.past_, past])
             self.future_ = np.concatenate([self.future_, future])
-            self._update(data.values)
+            self._update_inputs(data, y_new, X_new)
             self.cutoff_ = new_index[-1]
         return self
 
@@ -322,6 +329,14 @@ class BaseForecaster(BaseEstimator):
         return pd.DataFrame(values, index=index, columns=self.columns_)
 
     # -- hooks ------------------------------------------------------------
+    def _fit_inputs(self, data: SeriesData, y: Any, X: Any) -> None:
+        """Fit on validated ``data``; wrappers of other forecasters override this to pass on ``y`` and ``X``."""
+        self._fit(data.values)
+
+    def _update_inputs(self, data: SeriesData, y_new: Any, X_new: Any) -> None:
+        """Append validated ``data``; wrappers override this to pass on ``y_new`` and ``X_new``."""
+        self._update(data.values)
+
     def _fit(self, values: np.ndarray) -> None:
         raise NotImplementedError
 

@@ -47,11 +47,10 @@ def synthetic_series(n: int = N, n_series: int = 1, freq: str = "D", seed: int =
 
 
 def fresh(forecaster: Any) -> Any:
-    """An unfitted copy, with ``random_state`` fixed so repeated fits can be compared."""
+    """An unfitted copy, with every ``random_state`` left at None (its own or a wrapped one's) fixed at 0."""
     new = clone(forecaster)
-    if "random_state" in new.get_params() and new.get_params()["random_state"] is None:
-        new.set_params(random_state=0)
-    return new
+    unset = {k: 0 for k, v in new.get_params().items() if k.split("__")[-1] == "random_state" and v is None}
+    return new.set_params(**unset) if unset else new
 
 
 def assert_same(a: Any, b: Any, what: str, exact: bool = True) -> None:

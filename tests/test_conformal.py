@@ -1,0 +1,86 @@
+"""Adaptive conformal intervals: coverage that follows a change in the scale of the errors, without leakage."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tsrnn import AdaptiveConformal, ARForecaster, InvalidParameterError, NaiveForecaster
+
+
+def _volatility_jump(n: int = 700, seed: int = 0) -> pd.Series:
+    """An AR(1) whose shocks triple in size two thirds of the way through."""
+    rng = np.random.default_rng(seed)
+    scale = np.where(np.arange(n) < 2 * n // 3, 1.0, 3.0)
+    values = np.zeros(n)
+    for t in range(1, n):
+        values[t] = 0.5 * values[t - 1] + scale[t] * rng.normal()
+    return pd.Series(values, index=pd.date_range("2020-01-01", periods=n, freq="D"), name="y")
+
+
+def _walk_coverage(forecaster, y: pd.Series, start: int) -> float:
+    """Fit on y[:start], then forecast one step, observe, update, across the rest; the share of hits."""
+    f = forecaster.fit(y.iloc[:start])
+    hits = []
+    for t in range(start, len(y)):
+        band = f.predict_interval(1, coverage=0.9).iloc[0]
+        hits.append(band["lower"] <= y.iloc[t] <= band["upper"])
+        f.update(y.iloc[t : t + 1])
+    return float(np.mean(hits))
+
+
+def test_adaptive_intervals_keep_coverage_when_the_errors_grow():
+    y = _volatility_jump()
+    adaptive = _walk_coverage(AdaptiveConformal(ARForecaster(lags=1), learning_rate=0.05), y, 400)
+    fixed = _walk_coverage(AdaptiveConformal(ARForecaster(lags=1), learning_rate=0.0), y, 400)
+    model_based = _walk_coverage(ARForecaster(lags=1), y, 400)
+    assert abs(adaptive - 0.9) < 0.04
+    assert fixed < adaptive - 0.04 and model_based < adaptive - 0.04
+
+
+def test_the_level_rises_after_misses_and_falls_after_hits():
+    y = _volatility_jump()
+    f = AdaptiveConformal(NaiveForecaster(), learning_rate=0.1, refit=False).fit(y.iloc[:300])
+    before = f.alphas_.copy()
+    f.update(y.iloc[300:301] + 1e6)  # a certain miss
+    assert f.alphas_[0, 0] == pytest.approx(before[0, 0] + 0.1 * (0.1 - 1.0))
+    f.update(y.iloc[301:302] * 0 + f.predict(1).iloc[0])  # a certain hit
+    assert f.alphas_[0, 0] > before[0, 0] + 0.1 * (0.1 - 1.0)
+
+
+def test_calibration_errors_come_from_forecasts_made_before_their_observations():
+    y = _volatility_jump()
+    f = AdaptiveConformal(NaiveForecaster(), horizon=2, n_calibration=50, refit=False).fit(y.iloc[:300])
+    # Naive last-value forecasts: the h-step error at t is |y[t] - y[t - h]|.
+    values = y.to_numpy()[:300]
+    expected_1 = np.abs(values[250:] - values[249:-1])
+    np.testing.assert_allclose(f.scores_[0][:, 0], expected_1)
+    expected_2 = np.abs(values[251:] - values[249:-2])
+    np.testing.assert_allclose(f.scores_[1][:, 0], expected_2)
+
+
+def test_other_coverages_shift_the_adapted_level_and_nest():
+    f = AdaptiveConformal(ARForecaster(lags=1), horizon=3).fit(_volatility_jump().iloc[:400])
+    widths = [np.diff(f.predict_interval(6, coverage=c).to_numpy(), axis=1)[:, 0] for c in (0.5, 0.8, 0.9, 0.95)]
+    assert all(np.all(a <= b + 1e-12) for a, b in zip(widths, widths[1:]))
+    quantiles = f.predict_quantiles(6, [0.05, 0.5, 0.95])
+    np.testing.assert_allclose(quantiles[[0.05, 0.95]].to_numpy(), f.predict_interval(6, 0.9).to_numpy())
+
+
+@pytest.mark.parametrize(
+    "params, words",
+    [
+        ({"forecaster": "ar"}, "forecaster"),
+        ({"coverage": 1.0}, "coverage"),
+        ({"method": "enbpi"}, "method"),
+        ({"learning_rate": -0.1}, "learning_rate"),
+        ({"window": 2}, "window"),
+    ],
+)
+def test_bad_parameters_are_named(params, words):
+    with pytest.raises(InvalidParameterError, match=words):
+        AdaptiveConformal(**{"forecaster": ARForecaster(), **params}).fit(_volatility_jump())
+
+
+def test_future_covariates_of_the_wrapped_forecaster_are_refused_clearly():
+    with pytest.raises(ValueError, match="future covariates"):
+        AdaptiveConformal(ARForecaster(future_covariates=["plan"])).fit(_volatility_jump())
