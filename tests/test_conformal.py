@@ -84,3 +84,31 @@ def test_bad_parameters_are_named(params, words):
 def test_future_covariates_of_the_wrapped_forecaster_are_refused_clearly():
     with pytest.raises(ValueError, match="future covariates"):
         AdaptiveConformal(ARForecaster(future_covariates=["plan"])).fit(_volatility_jump())
+
+
+def test_coverage_at_least_as_close_to_nominal_as_mapies_aci():
+    """MAPIE's time-series regressor with adaptive conformal inference, on the same ridge of lags."""
+    pytest.importorskip("mapie")
+    from mapie.regression import TimeSeriesRegressor
+    from sklearn.linear_model import Ridge
+
+    from tsrnn import RegressionForecaster
+
+    y, lags = _volatility_jump(), 3
+    values = y.to_numpy()
+    X = np.column_stack([values[lags - k - 1 : len(values) - k - 1] for k in range(lags)])  # lag 1 first
+    target = values[lags:]
+    fit_end, calibration_end = 300 - lags, 400 - lags
+    theirs = TimeSeriesRegressor(Ridge().fit(X[:fit_end], target[:fit_end]), method="aci", cv="prefit")
+    theirs.fit(X[:fit_end], target[:fit_end])
+    theirs.conformalize(X[fit_end:calibration_end], target[fit_end:calibration_end])
+    their_hits = []
+    for i in range(calibration_end, len(target)):
+        _, bounds = theirs.predict(X[i : i + 1], confidence_level=0.9, allow_infinite_bounds=True)
+        their_hits.append(bounds[0, 0, 0] <= target[i] <= bounds[0, 1, 0])
+        theirs.adapt_conformal_inference(X[i : i + 1], target[i : i + 1], gamma=0.05, confidence_level=0.9)
+    ours = AdaptiveConformal(
+        RegressionForecaster(Ridge(), window=lags, scaler=None), learning_rate=0.05, n_calibration=100, refit=False
+    )
+    our_coverage = _walk_coverage(ours, y, 400)
+    assert abs(our_coverage - 0.9) <= abs(np.mean(their_hits) - 0.9) + 0.01
