@@ -115,7 +115,7 @@ def regularize(y: Any, freq: Any = None, fill: str | None = "interpolate", *, na
     elif fill == "ffill":
         result = result.ffill()
     filled = missing - int(result.isna().to_numpy().sum())
-    report = {"freq": getattr(used, "freqstr", str(used)), "added": added, "filled": filled, "sorted": not was_sorted}
+    report = {"freq": grid.freqstr, "added": added, "filled": filled, "sorted": not was_sorted}
     result.attrs = {**y.attrs, "regularize": report}
     if added or filled or not was_sorted:
         what = f"{added} missing period(s) added at frequency {report['freq']!r}"

@@ -1,0 +1,184 @@
+"""Reading a user's CSV file into a series on a time index: separators, date forms, gaps.
+
+``read_series`` is what the command line uses for ``--csv``; it is public so
+a notebook can read a file the same way. Dates may be full dates or times
+(day-first or not, with time-zone offsets that change with daylight saving
+time), year-only or year-month columns (annual and monthly periods), or plain
+integer steps.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+import warnings
+from pathlib import Path
+
+import pandas as pd
+
+from tsrnn._validation import InvalidParameterError
+from tsrnn.regularize import regularize
+
+__all__ = ["read_series"]
+
+_SEPARATORS = ",;\t|"
+_YEAR_MONTH = re.compile(r"^\d{4}-\d{1,2}$")
+_YEAR_QUARTER = re.compile(r"^\d{4}-?Q[1-4]$", re.IGNORECASE)
+_YEAR = re.compile(r"^\d{4}$")
+
+
+def _option(name: str, cli: bool) -> str:
+    return f"--{name.replace('_', '-')}" if cli else f"{name}="
+
+
+def _sniff(path: Path) -> str:
+    """The separator of a CSV file, from its first lines; a comma when nothing else stands out."""
+    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+        sample = handle.read(8192)
+    try:
+        return csv.Sniffer().sniff(sample, delimiters=_SEPARATORS).delimiter
+    except csv.Error:
+        return ","
+
+
+def _time_index(column: pd.Series, dayfirst: bool, name: str, cli: bool) -> pd.Index:
+    """The column as a time index: periods for years, quarters and months, timestamps otherwise."""
+    if pd.api.types.is_integer_dtype(column.dtype):
+        if column.between(1, 9999).all():
+            return pd.PeriodIndex(pd.to_datetime(column.astype(str), format="%Y"), freq="Y")
+        return pd.Index(column.to_numpy(), name=column.name)
+    text = column.astype(str).str.strip()
+    if text.str.fullmatch(_YEAR).all():
+        return pd.PeriodIndex(pd.to_datetime(text, format="%Y"), freq="Y")
+    if text.str.fullmatch(_YEAR_MONTH).all():
+        return pd.PeriodIndex(pd.to_datetime(text, format="%Y-%m"), freq="M")
+    if text.str.fullmatch(_YEAR_QUARTER).all():
+        return pd.PeriodIndex(text.str.replace("-", "").str.upper(), freq="Q")
+    try:
+        stamps = pd.to_datetime(text, dayfirst=dayfirst, format="mixed")
+    except (ValueError, TypeError, OverflowError):
+        stamps = None
+    if stamps is None or stamps.dtype == object:
+        # Offsets that change with daylight saving time: one instant each, kept in UTC.
+        try:
+            stamps = pd.to_datetime(text, dayfirst=dayfirst, format="mixed", utc=True)
+        except (ValueError, TypeError, OverflowError):
+            first = text.iloc[0]
+            raise ValueError(
+                f"column {name!r} does not hold dates this reader understands (first value {first!r}); "
+                f"write them as YYYY-MM-DD (or pass {_option('dayfirst', cli)} for dd/mm/yyyy)."
+            ) from None
+    if not dayfirst and _day_first_likely(text):
+        raise ValueError(
+            f"column {name!r} holds dates like {text.iloc[0]!r} that read differently day-first; pass "
+            f"{_option('dayfirst', cli)}{'' if cli else 'True'} if they are dd/mm/yyyy, or write them as YYYY-MM-DD."
+        )
+    return pd.DatetimeIndex(stamps, name=column.name)
+
+
+def _day_first_likely(text: pd.Series) -> bool:
+    """Slash or dot dates whose first field exceeds 12 somewhere: they cannot be month-first."""
+    parts = text.str.extract(r"^(\d{1,2})[/.](\d{1,2})[/.]\d{2,4}")
+    if parts.isna().any().any():
+        return False
+    return bool((parts[0].astype(int) > 12).any())
+
+
+def _numbers(column: pd.Series, name: str) -> pd.Series:
+    """A text column as numbers; entries that are not numbers become missing values, with a warning."""
+    numbers = pd.to_numeric(column.str.strip().str.replace(",", ".", regex=False), errors="coerce")
+    unreadable = numbers.isna() & column.notna()
+    if unreadable.any():
+        warnings.warn(
+            f"column {name!r}: {int(unreadable.sum())} entr(y/ies) that are not numbers (first "
+            f"{column[unreadable].iloc[0]!r}) read as missing values.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return numbers
+
+
+def read_series(
+    path: str | Path,
+    target: str,
+    *,
+    date_column: str = "date",
+    covariates: list[str] | None = None,
+    sep: str | None = None,
+    dayfirst: bool = False,
+    freq: str | None = None,
+    fill: str | None = None,
+    cli: bool = False,
+) -> tuple[pd.Series, pd.DataFrame | None]:
+    """Read one series (and optional covariate columns) from a CSV file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file.
+    target : str
+        The column to forecast.
+    date_column : str, default="date"
+        The column of dates (or years, year-months, integer steps).
+    covariates : list of str, optional
+        Further columns to return as ``X``.
+    sep : str, optional
+        The separator; sniffed from the first lines when omitted (``,``,
+        ``;``, tab or ``|``).
+    dayfirst : bool, default=False
+        Read 01/02/2024 as 1 February.
+    freq : str, optional
+        Put the series on this frequency (see :func:`tsrnn.regularize`).
+    fill : {"interpolate", "ffill", "none"}, optional
+        Fill missing periods and values this way (``"none"`` leaves NaN for
+        the forecasters that train around them). Without ``freq`` or
+        ``fill`` the series is returned as read.
+    cli : bool, default=False
+        Word the errors with command-line options (``--sep``) instead of
+        Python arguments (``sep=``).
+
+    Returns
+    -------
+    y : pd.Series
+        The target on a DatetimeIndex, PeriodIndex or integer index, sorted.
+    X : pd.DataFrame or None
+        The covariate columns on the same index.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise ValueError(f"cannot read {path}: no such file")
+    separator = _sniff(path) if sep is None else sep
+    try:
+        frame = pd.read_csv(path, sep=separator)
+    except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
+        raise ValueError(f"cannot read {path} as CSV: {error}") from None
+    columns = ", ".join(map(str, frame.columns))
+    if date_column not in frame.columns:
+        hint = ""
+        if frame.shape[1] == 1 and any(s in str(frame.columns[0]) for s in _SEPARATORS if s != separator):
+            hint = f" The file reads as one column: pass its separator with {_option('sep', cli)}."
+        raise ValueError(
+            f"{path} has no column {date_column!r} (set {_option('date_column', cli)}); columns: {columns}.{hint}"
+        )
+    wanted = [target, *(covariates or [])]
+    missing = [c for c in wanted if c not in frame.columns]
+    if missing:
+        raise ValueError(f"{path} has no column {missing[0]!r}; columns: {columns}.")
+    if target in (covariates or []):
+        raise InvalidParameterError(f"covariates must not include the target {target!r}.")
+    frame = frame.dropna(subset=[date_column])
+    frame.index = _time_index(frame[date_column], dayfirst, date_column, cli)
+    frame = frame[wanted].sort_index()
+    for column in wanted:
+        if frame[column].dtype == object:
+            frame[column] = _numbers(frame[column], column)
+    if freq is not None or fill is not None:
+        fill_method = None if fill in (None, "none") else fill
+        if isinstance(frame.index, pd.DatetimeIndex | pd.PeriodIndex):
+            frame = regularize(frame, freq=freq, fill=fill_method, name=str(path.name))
+        elif fill_method is not None:
+            frame = frame.interpolate() if fill_method == "interpolate" else frame.ffill()
+    y = frame[target]
+    y.attrs = dict(frame.attrs)
+    X = frame[covariates] if covariates else None
+    return y, X
