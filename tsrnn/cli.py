@@ -135,7 +135,7 @@ def _load_series(args: argparse.Namespace) -> tuple[pd.Series, pd.DataFrame | No
 
 def _plan(y: pd.Series, args: argparse.Namespace) -> tuple[int, int, int]:
     """Horizon, step and initial training length, from the options or the data's frequency."""
-    from tsrnn.base import check_series
+    from tsrnn._validation import check_series
 
     freq = check_series(y, f"column {y.name!r}").freq
     horizon = args.horizon or _DEFAULT_HORIZON.get(getattr(freq, "rule_code", None), 7)
@@ -159,7 +159,7 @@ def _run(args: argparse.Namespace, names: list[str], baseline: str) -> None:
     covariates = None
     if X is not None:
         # AutoReg needs every covariate over the horizon: the past-only --covariates go to the models that take them.
-        takers = [n for n, m in models.items() if getattr(m, "covariate_support", "ignore") == "both"]
+        takers = [n for n, m in models.items() if m.get_covariates().support == "both"]
         covariates = {n: X for n in takers}
         skipped = [n for n in names if n not in takers and n not in ("naive", "seasonal", "drift")]
         if skipped:
