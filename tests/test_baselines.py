@@ -130,3 +130,13 @@ def test_ar_future_covariates_are_autoreg_exog(y):
     )
     theirs = AutoReg(y.to_numpy()[:150], lags=2, exog=X.to_numpy()[:150]).fit().forecast(5, exog=X.to_numpy()[150:155])
     np.testing.assert_allclose(ours.to_numpy(), theirs, rtol=1e-10)
+
+
+def test_ar_says_when_the_criterion_hits_the_largest_order():
+    rng = np.random.default_rng(0)
+    t = np.arange(300)
+    y = pd.Series(
+        np.sin(2 * np.pi * t / 52) * 10 + rng.normal(size=300), index=pd.date_range("2015-01-04", periods=300, freq="W")
+    )
+    with pytest.warns(UserWarning, match="largest order allowed"):
+        ARForecaster(max_lags=5).fit(y)

@@ -242,6 +242,15 @@ class ARForecaster(BaseForecaster):
         single = values.shape[1] == 1 and self.kind_ in ("series", "array1d")
         self.lags_ = chosen[0] if single else dict(zip(self.columns_, chosen))
         self.result_ = results[0] if single else dict(zip(self.columns_, results))
+        at_limit = [c for c, lags in zip(self.columns_, chosen) if lags and max(lags) == self.max_lags_ > 1]
+        if isinstance(self.lags, str) and at_limit:
+            warnings.warn(
+                f"ARForecaster: {self.lags.upper()} chose the largest order allowed ({self.max_lags_}) for "
+                f"{at_limit[0]!r}; the best order may lie beyond it. Raise max_lags, or model the season "
+                f"(seasonal=True) or the trend (trend='ct') instead of long lags.",
+                UserWarning,
+                stacklevel=4,
+            )
 
     def _select_lags(self, y: np.ndarray, period: int | None) -> list[int]:
         with warnings.catch_warnings():
