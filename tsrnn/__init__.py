@@ -7,6 +7,7 @@ from tsrnn.baselines import ARForecaster, NaiveForecaster
 from tsrnn.conformal import AdaptiveConformal
 from tsrnn.covariates import Covariates
 from tsrnn.neural import GRUForecaster, LSTMForecaster, RecurrentForecaster, RNNForecaster
+from tsrnn.panels import from_long, to_long
 from tsrnn.regression import RegressionForecaster
 from tsrnn.regularize import regularize
 from tsrnn.report import Comparison, compare
@@ -29,6 +30,8 @@ __all__ = [
     "SlidingWindowTransformer",
     "make_windows",
     "regularize",
+    "from_long",
+    "to_long",
     "WalkForward",
     "backtest",
     "BacktestResult",

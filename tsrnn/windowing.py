@@ -379,14 +379,26 @@ class WindowForecaster(BaseForecaster):
             errors[complete] = np.abs(truth[complete] - forecasts)
         return errors
 
-    def _errors_for(self, horizon: int) -> np.ndarray:
-        """Calibration errors (n_series, n_origins, horizon)."""
+    def _errors_for(self, horizon: int) -> list[np.ndarray]:
+        """Calibration errors of each series, (n_origins, horizon) each.
+
+        A series without errors of its own (one that ended before the
+        calibration origins) borrows the others', rescaled by its spread.
+        """
         errors = self.calibration_errors_
         if errors is None:
             raise ValueError(self._uncalibrated())
         if errors.shape[1] < horizon:
             errors = self._calibration_errors(horizon)  # longer than calibrated in fit: computed, not stored
-        return errors[:, :horizon].reshape(self.n_series_, -1, horizon)
+        per_series = list(errors[:, :horizon].reshape(self.n_series_, -1, horizon))
+        empty = [j for j, e in enumerate(per_series) if np.isnan(e[:, 0]).all()]
+        if empty and len(empty) < self.n_series_:
+            spread = np.nanstd(self.y_[: self.n_fit_], axis=0)
+            spread = np.where(spread > 0, spread, 1.0)
+            pooled = np.vstack([e / spread[j] for j, e in enumerate(per_series) if j not in empty])
+            for j in empty:
+                per_series[j] = pooled * spread[j]
+        return per_series
 
     @staticmethod
     def _halfwidths(errors: np.ndarray, coverage: float) -> np.ndarray:

@@ -1,0 +1,60 @@
+"""Panels: long and wide formats, ragged series (late starts, early ends) through a global network."""
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tsrnn import GRUForecaster, from_long, to_long
+
+
+def _long_panel() -> pd.DataFrame:
+    rows = []
+    for k, (start, end) in enumerate([(0, 120), (20, 120), (0, 100)]):
+        for t in range(start, end):
+            value = 10 * k + np.sin(t / 3) + 0.05 * t + 0.1 * np.cos(7 * t + k)
+            rows.append({"unique_id": f"s{k}", "ds": pd.Timestamp("2015-01-01") + pd.DateOffset(months=t), "y": value})
+    return pd.DataFrame(rows)
+
+
+def test_long_to_wide_and_back_is_the_identity_for_ragged_series():
+    long = _long_panel()
+    wide = from_long(long)
+    assert list(wide.columns) == ["s0", "s1", "s2"] and wide.index.freqstr == "MS"
+    assert wide["s1"].iloc[:20].isna().all() and wide["s2"].iloc[100:].isna().all()
+    pd.testing.assert_frame_equal(to_long(wide), long)
+
+
+def test_a_global_network_forecasts_every_series_of_a_ragged_panel():
+    wide = from_long(_long_panel())
+    f = GRUForecaster(window=12, hidden_size=8, epochs=3, random_state=0).fit(wide)
+    forecasts = to_long(f.predict(3))
+    assert forecasts.groupby("unique_id").size().to_dict() == {"s0": 3, "s1": 3, "s2": 3}
+    assert forecasts["ds"].iloc[0] == pd.Timestamp("2025-01-01")
+    intervals = to_long(f.predict_interval(3))
+    assert (
+        list(intervals.columns) == ["unique_id", "ds", "lower", "upper"]
+        and np.isfinite(intervals[["lower", "upper"]]).all().all()
+    )
+    quantiles = to_long(f.predict_quantiles(3, [0.1, 0.5, 0.9]))
+    assert list(quantiles.columns) == ["unique_id", "ds", 0.1, 0.5, 0.9]
+
+
+def test_custom_column_names_and_a_series():
+    long = _long_panel().rename(columns={"unique_id": "store", "ds": "month", "y": "sales"})
+    wide = from_long(long, id_col="store", time_col="month", value_col="sales")
+    assert wide.attrs["long"] == {"id_col": "store", "time_col": "month", "value_col": "sales"}
+    single = to_long(wide["s0"], id_col="store", time_col="month", value_col="sales")
+    assert list(single.columns) == ["store", "month", "sales"] and len(single) == 120
+
+
+@pytest.mark.parametrize(
+    "make, error, words",
+    [
+        (lambda long: long.drop(columns="y"), ValueError, "no column 'y'"),
+        (lambda long: pd.concat([long, long.iloc[:1]]), ValueError, "more than once"),
+        (lambda long: long.to_numpy(), TypeError, "DataFrame"),
+    ],
+)
+def test_bad_long_tables_are_explained(make, error, words):
+    with pytest.raises(error, match=words):
+        from_long(make(_long_panel()))
