@@ -32,6 +32,7 @@ __all__ = [
     "check_positive_int",
     "check_horizon",
     "check_coverage",
+    "check_finite",
     "check_quantiles",
     "check_series",
     "SeriesData",
@@ -224,6 +225,16 @@ def check_quantiles(quantiles: Any, name: str = "quantiles") -> np.ndarray:
             f"{name} must be a float or a non-empty list of floats in (0, 1), e.g. [0.05, 0.5, 0.95]; got {quantiles!r}."
         )
     return np.unique(np.asarray(values, dtype=float))
+
+
+def check_finite(values: np.ndarray, owner: str, what: str) -> None:
+    """Raise if a model's output holds NaN or inf: a diverged fit is never returned silently."""
+    bad = ~np.isfinite(values)
+    if bad.any():
+        raise ValueError(
+            f"{owner} produced {int(bad.sum())} non-finite {what} (NaN or inf): the fitted model diverged or the "
+            f"data overflow its arithmetic. Refit with other settings (e.g. a lower learning_rate) or rescale y."
+        )
 
 
 def check_coverage(coverage: Any, name: str = "coverage") -> float:

@@ -21,6 +21,7 @@ from tsrnn._index import future_index
 from tsrnn._validation import (
     SeriesData,
     check_coverage,
+    check_finite,
     check_horizon,
     check_quantiles,
     check_series,
@@ -197,7 +198,7 @@ class BaseForecaster(BaseEstimator):
         self._check_params_unchanged("predict")
         horizon = check_horizon(horizon)
         values = self._predict(horizon, self.covariates_.ahead(X, self.cutoff_, self.freq_, horizon))
-        _check_finite(values, type(self).__name__, "forecasts")
+        check_finite(values, type(self).__name__, "forecasts")
         return self._wrap(values, horizon)
 
     def predict_interval(self, horizon: int, coverage: float = 0.9, X: Any = None) -> pd.DataFrame:
@@ -224,7 +225,7 @@ class BaseForecaster(BaseEstimator):
         coverage = check_coverage(coverage)
         future = self.covariates_.ahead(X, self.cutoff_, self.freq_, horizon)
         lower, upper = self._predict_interval(horizon, coverage, future)
-        _check_finite(np.concatenate([lower, upper]), type(self).__name__, "interval bounds")
+        check_finite(np.concatenate([lower, upper]), type(self).__name__, "interval bounds")
         index = future_index(self.cutoff_, self.freq_, horizon)
         if self.kind_ in ("series", "array1d"):
             return pd.DataFrame({"lower": lower[:, 0], "upper": upper[:, 0]}, index=index)
@@ -259,7 +260,7 @@ class BaseForecaster(BaseEstimator):
         levels = check_quantiles(quantiles)
         future = self.covariates_.ahead(X, self.cutoff_, self.freq_, horizon)
         values = self._predict_quantiles(horizon, levels, future)
-        _check_finite(values, type(self).__name__, "quantiles")
+        check_finite(values, type(self).__name__, "quantiles")
         index = future_index(self.cutoff_, self.freq_, horizon)
         if self.kind_ in ("series", "array1d"):
             return pd.DataFrame(values[:, 0, :], index=index, columns=pd.Index(levels, name="quantile"))
@@ -367,15 +368,6 @@ class BaseForecaster(BaseEstimator):
             else:
                 out[:, :, k] = self._predict_interval(horizon, 2.0 * level - 1.0, future)[1]
         return out
-
-
-def _check_finite(values: np.ndarray, owner: str, what: str) -> None:
-    bad = ~np.isfinite(values)
-    if bad.any():
-        raise ValueError(
-            f"{owner} produced {int(bad.sum())} non-finite {what} (NaN or inf): the fitted model diverged or the "
-            f"data overflow its arithmetic. Refit with other settings (e.g. a lower learning_rate) or rescale y."
-        )
 
 
 def _same(a: Any, b: Any) -> bool:

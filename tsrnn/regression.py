@@ -10,7 +10,8 @@ from sklearn.base import clone, is_regressor
 from tsrnn._validation import Interval, Options, Satisfies
 from tsrnn.covariates import COVARIATE_CONSTRAINTS
 from tsrnn.transforms import Scaler
-from tsrnn.windowing import WindowForecaster, future_block, make_windows, recursive_forecast
+from tsrnn.window_forecaster import WindowForecaster
+from tsrnn.windowing import future_block, make_windows, recursive_forecast
 
 __all__ = ["RegressionForecaster"]
 

@@ -1,7 +1,7 @@
 """Recurrent neural forecasters on the forecasting contract: parameters and orchestration.
 
 One ``RecurrentForecaster`` holds the logic; ``RNNForecaster``,
-``LSTMForecaster`` and ``GRUForecaster`` only fix its ``cell``. A DataFrame
+``LSTMForecaster`` and ``GRUForecaster`` (in ``variants``) only fix its ``cell``. A DataFrame
 trains one global network across its columns (shared weights, per-series
 scaling). Differencing, scaling, the linear skip and early stopping see the
 training data only; the network, its training and the linear skip live in
@@ -23,9 +23,10 @@ from tsrnn.neural.linear import fit_linear
 from tsrnn.neural.network import CELLS, EnsembleNetwork, NetworkConfig, RecurrentNetwork, is_device, resolve_device
 from tsrnn.neural.training import LOSSES, TrainingConfig, WindowBatches, train
 from tsrnn.transforms import Differencer, Scaler
-from tsrnn.windowing import WindowForecaster, future_block, recursive_forecast
+from tsrnn.window_forecaster import WindowForecaster
+from tsrnn.windowing import future_block, recursive_forecast
 
-__all__ = ["RecurrentForecaster", "RNNForecaster", "LSTMForecaster", "GRUForecaster"]
+__all__ = ["RecurrentForecaster"]
 
 _POSITIVE_INT = [Interval("int", 1, None)]
 _FRACTION = [Interval("real", 0, 1, closed="left")]
@@ -426,50 +427,3 @@ class RecurrentForecaster(WindowForecaster):
 
     def _uncalibrated(self) -> str:
         return "prediction intervals need validation_fraction > 0 to calibrate on held-out windows."
-
-
-def _same_arguments(arguments: dict) -> dict:
-    """The constructor arguments of a variant, to pass on unchanged."""
-    return {k: v for k, v in arguments.items() if k not in ("self", "__class__")}
-
-
-class RNNForecaster(RecurrentForecaster):
-    """Elman RNN forecaster (``torch.nn.RNN``, tanh): ``h_t = tanh(W x_t + U h_{t-1} + b)``.
-
-    Parameters and attributes are those of :class:`RecurrentForecaster`, with ``cell="rnn"``.
-    """
-
-    def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
-                 epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
-                 validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
-                 linear_skip=True, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
-                 device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None):  # fmt: skip
-        super().__init__(cell="rnn", **_same_arguments(locals()))
-
-
-class LSTMForecaster(RecurrentForecaster):
-    """Long short-term memory forecaster (``torch.nn.LSTM``).
-
-    Parameters and attributes are those of :class:`RecurrentForecaster`, with ``cell="lstm"``.
-    """
-
-    def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
-                 epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
-                 validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
-                 linear_skip=True, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
-                 device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None):  # fmt: skip
-        super().__init__(cell="lstm", **_same_arguments(locals()))
-
-
-class GRUForecaster(RecurrentForecaster):
-    """Gated recurrent unit forecaster (``torch.nn.GRU``).
-
-    Parameters and attributes are those of :class:`RecurrentForecaster`, with ``cell="gru"``.
-    """
-
-    def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
-                 epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", gradient_clip=1.0,
-                 validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
-                 linear_skip=True, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
-                 device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None):  # fmt: skip
-        super().__init__(cell="gru", **_same_arguments(locals()))
