@@ -48,7 +48,7 @@ def test_walk_forward_positions():
     assert [list(test) for _, test in folds] == [[5, 6, 7], [7, 8, 9], [9, 10, 11]]
     assert all(train[-1] + 1 == test[0] and train[0] == 0 for train, test in folds)
     assert cv.n_splits(np.zeros(12)) == 3 and "horizon=3" in repr(cv)
-    sliding = WalkForward(horizon=2, window="sliding", window_length=4, initial=6)
+    sliding = WalkForward(horizon=2, scheme="sliding", train_length=4, initial=6)
     assert [list(train) for train, _ in sliding.split(np.zeros(10))] == [[2, 3, 4, 5], [4, 5, 6, 7]]
 
 
@@ -62,9 +62,9 @@ def test_initial_may_be_a_timestamp(y):
     [
         (WalkForward(horizon=7, initial=200), "at least 207"),
         (WalkForward(horizon=7, initial=1), "initial"),
-        (WalkForward(horizon=7, window="sliding"), "window_length"),
+        (WalkForward(horizon=7, scheme="sliding"), "train_length"),
         (WalkForward(horizon=0), "horizon"),
-        (WalkForward(horizon=3, window="rolling"), "window"),
+        (WalkForward(horizon=3, scheme="rolling"), "scheme"),
     ],
 )
 def test_bad_splitter_settings(y, cv, words):
@@ -84,7 +84,7 @@ def test_no_forecast_depends_on_data_after_its_cutoff(forecaster, policy, y):
     garbage = y.copy()
     rng = np.random.default_rng(5)
     garbage.iloc[126:] = rng.normal(scale=1000.0, size=len(y) - 126)
-    kwargs = {"horizon": 5, "initial": 100, "intervals": 0.8, "progress": False, **policy}
+    kwargs = {"horizon": 5, "initial": 100, "coverage": 0.8, "progress": False, **policy}
     clean = backtest(forecaster, y, **kwargs).forecasts
     dirty = backtest(forecaster, garbage, **kwargs).forecasts
     before = clean["cutoff"] <= y.index[125]
@@ -95,7 +95,7 @@ def test_no_forecast_depends_on_data_after_its_cutoff(forecaster, policy, y):
 
 
 def test_result_rows_and_scores(y_frame):
-    result = backtest(ARForecaster(lags=2), y_frame, horizon=4, initial=120, intervals=0.9, progress=False)
+    result = backtest(ARForecaster(lags=2), y_frame, horizon=4, initial=120, coverage=0.9, progress=False)
     rows = result.forecasts
     assert list(rows.columns) == ["series", "cutoff", "timestamp", "step", "y_true", "y_pred", "lower", "upper"]
     assert len(rows) == 2 * 10 * 4 and set(rows["series"]) == {"y0", "y1"}
@@ -128,7 +128,7 @@ def test_refit_false_equals_manual_updates(y):
 
 
 def test_plot_returns_a_figure(y):
-    result = backtest(NaiveForecaster(), y, horizon=5, initial=130, intervals=0.9, progress=False)
+    result = backtest(NaiveForecaster(), y, horizon=5, initial=130, coverage=0.9, progress=False)
     fig = result.plot()
     assert isinstance(fig, matplotlib.figure.Figure) and fig.axes[0].get_title()
 
@@ -145,8 +145,8 @@ def test_bad_backtest_arguments(y):
         backtest(NaiveForecaster(), y)
     with pytest.raises(ValueError, match="refit"):
         backtest(NaiveForecaster(), y, horizon=3, refit=0)
-    with pytest.raises(ValueError, match="intervals"):
-        backtest(NaiveForecaster(), y, horizon=3, intervals=1.5)
+    with pytest.raises(ValueError, match="coverage"):
+        backtest(NaiveForecaster(), y, horizon=3, coverage=1.5)
     with pytest.raises(ValueError, match="warm_start"):
         backtest(NaiveForecaster(), y, horizon=3, warm_start=0)
     with pytest.raises(ValueError, match="metrics"):
@@ -170,7 +170,7 @@ def dask_client():
 
 
 def test_dask_equals_serial(dask_client, y):
-    kwargs = {"horizon": 5, "initial": 110, "intervals": 0.9, "progress": False}
+    kwargs = {"horizon": 5, "initial": 110, "coverage": 0.9, "progress": False}
     serial = backtest(GRUForecaster(**TINY), y, **kwargs).forecasts
     on_dask = backtest(GRUForecaster(**TINY), y, backend="dask", **kwargs).forecasts
     pd.testing.assert_frame_equal(serial, on_dask)
@@ -215,7 +215,7 @@ def test_covariates_after_the_cutoff_do_not_leak(forecaster, policy, y):
     dirty.iloc[126:] = rng.normal(scale=100.0, size=(len(y) - 126, X.shape[1]))
     # Future covariates inside each forecast window are known ahead and may matter; keep them.
     dirty.iloc[126:131, 0] = X.iloc[126:131, 0].to_numpy()
-    kwargs = {"horizon": 5, "initial": 100, "intervals": 0.8, "progress": False, **policy}
+    kwargs = {"horizon": 5, "initial": 100, "coverage": 0.8, "progress": False, **policy}
     clean = backtest(forecaster, y, X, **kwargs).forecasts
     noisy = backtest(forecaster, y, dirty, **kwargs).forecasts
     before = clean["cutoff"] <= y.index[125]

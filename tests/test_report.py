@@ -102,7 +102,7 @@ def test_list_of_models_is_named_by_class(y):
         horizon=5,
         initial=140,
         progress=False,
-        intervals=None,
+        coverage=None,
     )
     assert set(result.scores.index) == {"naive", "Naive", "AR", "AR_2"}
     assert "coverage" not in result.scores.columns

@@ -22,6 +22,8 @@ from tsrnn._index import check_index
 
 __all__ = [
     "InvalidParameterError",
+    "is_integer",
+    "is_real",
     "Interval",
     "Options",
     "Boolean",
@@ -48,11 +50,13 @@ class InvalidParameterError(ValueError, TypeError):
     """
 
 
-def _is_integer(value: Any) -> bool:
+def is_integer(value: Any) -> bool:
+    """A Python or numpy integer, never a boolean."""
     return isinstance(value, numbers.Integral) and not isinstance(value, (bool, np.bool_))
 
 
-def _is_real(value: Any) -> bool:
+def is_real(value: Any) -> bool:
+    """A Python or numpy real number, never a boolean."""
     return isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_))
 
 
@@ -74,7 +78,7 @@ class Interval:
         self.kind, self.left, self.right, self.closed = kind, left, right, closed
 
     def __call__(self, value: Any) -> bool:
-        if not (_is_integer(value) if self.kind == "int" else _is_real(value)):
+        if not (is_integer(value) if self.kind == "int" else is_real(value)):
             return False
         if isinstance(value, (float, np.floating)) and np.isnan(value):
             return False
@@ -204,7 +208,7 @@ def validate_params(constraints: Mapping[str, list], params: Mapping[str, Any], 
 
 def check_positive_int(value: Any, name: str) -> int:
     """Return ``value`` as an int, or raise naming ``name`` if it is not a positive integer."""
-    if not _is_integer(value) or value < 1:
+    if not is_integer(value) or value < 1:
         raise InvalidParameterError(f"{name} must be a positive int; got {value!r}.")
     return int(value)
 
@@ -216,7 +220,7 @@ def check_horizon(horizon: Any, name: str = "horizon") -> int:
 
 def check_quantiles(quantiles: Any, name: str = "quantiles") -> np.ndarray:
     """Return quantile levels as a sorted float array of unique values in (0, 1), or raise naming ``name``."""
-    values = [quantiles] if _is_real(quantiles) else quantiles
+    values = [quantiles] if is_real(quantiles) else quantiles
     if isinstance(values, (str, bytes)) or not hasattr(values, "__iter__"):
         raise InvalidParameterError(f"{name} must be a float or a list of floats in (0, 1); got {quantiles!r}.")
     values = list(values)

@@ -167,7 +167,7 @@ def _run(args: argparse.Namespace, names: list[str], baseline: str) -> None:
     start = time.perf_counter()
     comparison = compare(
         models, y, covariates, horizon=horizon, step=step, initial=initial, refit=args.refit, warm_start=args.warm_start,
-        intervals=args.coverage, baseline=baseline, n_jobs=args.n_jobs, progress=not args.quiet,
+        coverage=args.coverage, baseline=baseline, n_jobs=args.n_jobs, progress=not args.quiet,
     )  # fmt: skip
     seconds = time.perf_counter() - start
     out = Path(args.out)
