@@ -73,7 +73,7 @@ class BaseForecaster(BaseEstimator):
 
     _parameter_constraints: ClassVar[dict[str, list]] = {}
     #: Whether ``fit`` and ``update`` accept missing values (NaN) in ``y``.
-    _allows_missing: ClassVar[bool] = False
+    allows_missing: ClassVar[bool] = False
 
     def get_covariates(self) -> Covariates:
         """The covariates this forecaster uses, unfitted: the one hook the base asks about covariates.
@@ -121,7 +121,7 @@ class BaseForecaster(BaseEstimator):
         """
         self._validate_params()
         with _restored_on_error(self):
-            data = check_series(y, "y", min_length=self._min_length(), allow_missing=self._allows_missing)
+            data = check_series(y, "y", min_length=self._min_length(), allow_missing=self.allows_missing)
             observed = (~np.isnan(data.values)).sum(axis=0)
             if observed.min() < self._min_length():
                 column = data.columns[int(np.argmin(observed))]
@@ -163,7 +163,7 @@ class BaseForecaster(BaseEstimator):
         """
         check_is_fitted(self)
         self._check_params_unchanged("update")
-        data = check_series(y_new, "y_new", known_freq=self.freq_, allow_missing=self._allows_missing)
+        data = check_series(y_new, "y_new", known_freq=self.freq_, allow_missing=self.allows_missing)
         if data.kind == "frame" and data.columns != self.columns_:
             raise ValueError(f"y_new has columns {data.columns}; the forecaster was fitted on {self.columns_}.")
         if len(data.columns) != self.n_series_:

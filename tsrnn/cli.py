@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import warnings
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -17,8 +18,11 @@ __all__ = ["main"]
 
 MODEL_NAMES = ("naive", "seasonal", "drift", "ar", "ridge", "rnn", "lstm", "gru")
 DEFAULT_MODELS = "naive,ar,rnn,lstm,gru"
-# The horizon users of each frequency usually mean: a week of days, a week of trading days, a day of hours.
-_DEFAULT_HORIZON = {"D": 7, "B": 5, "h": 24}
+# The horizon users of each frequency usually mean: a day of hours, a week of days or trading days,
+# a month of weeks, a year of months or quarters, five years.
+_DEFAULT_HORIZON = {"h": 24, "D": 7, "B": 5, "W": 4, "M": 12, "ME": 12, "MS": 12, "Q": 4, "QE": 4, "QS": 4}
+_DEFAULT_HORIZON.update({"Y": 5, "YE": 5, "YS": 5, "A": 5})
+_DEFAULT_CUTOFFS = 52
 
 
 class UserError(Exception):
@@ -88,63 +92,96 @@ def _split_list(text: str | None) -> list[str]:
 
 
 def _load_series(args: argparse.Namespace) -> tuple[pd.Series, pd.DataFrame | None]:
+    from tsrnn.reading import read_series
+
     if args.csv is not None:
-        path = Path(args.csv)
-        if not path.is_file():
-            raise UserError(f"cannot read {args.csv}: no such file")
         if not args.target:
             raise UserError("--csv needs --target COLUMN, the column to forecast")
-        try:
-            frame = pd.read_csv(path)
-        except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
-            raise UserError(f"cannot read {args.csv} as CSV: {error}") from None
-        if args.date_column not in frame.columns:
-            raise UserError(
-                f"{args.csv} has no column {args.date_column!r} (set --date-column); columns: {', '.join(map(str, frame.columns))}"
-            )
-        try:
-            frame[args.date_column] = pd.to_datetime(frame[args.date_column])
-        except (ValueError, TypeError):
-            raise UserError(f"column {args.date_column!r} of {args.csv} does not hold dates") from None
-        frame = frame.set_index(args.date_column)
-        source = args.csv
+        y, X = read_series(
+            args.csv, args.target, date_column=args.date_column, covariates=args.covariates or None, sep=args.sep,
+            dayfirst=args.dayfirst, freq=args.freq, fill=args.fill, cli=True,
+        )  # fmt: skip
     else:
         try:
             frame = load_dataset(args.dataset)
         except ValueError as error:
             raise UserError(str(error)) from None
-        source = args.dataset
-    target = args.target or _DATASETS[args.dataset].target
-    if target not in frame.columns:
-        raise UserError(f"{source} has no column {target!r}; columns: {', '.join(map(str, frame.columns))}")
-    covariates = args.covariates
-    missing = [c for c in covariates if c not in frame.columns]
-    if missing:
-        raise UserError(
-            f"{source} has no column {missing[0]!r} for --covariates; columns: {', '.join(map(str, frame.columns))}"
-        )
-    if target in covariates:
-        raise UserError(f"--covariates must not include the target {target!r}")
-    y = frame[target]
-    X = frame[covariates] if covariates else None
+        target = args.target or _DATASETS[args.dataset].target
+        missing = [c for c in [target, *args.covariates] if c not in frame.columns]
+        if missing:
+            raise UserError(
+                f"{args.dataset} has no column {missing[0]!r}; columns: {', '.join(map(str, frame.columns))}"
+            )
+        if target in args.covariates:
+            raise UserError(f"--covariates must not include the target {target!r}")
+        y, X = frame[target], (frame[args.covariates] if args.covariates else None)
     if args.last is not None:
         y = y.iloc[-args.last :]
         X = None if X is None else X.iloc[-args.last :]
     return y, X
 
 
+def _check_out(path: str) -> Path:
+    """The output folder, checked before any model trains: it must be (or become) a writable folder."""
+    out = Path(path)
+    if out.exists() and not out.is_dir():
+        raise UserError(f"--out {path} is a file; name a folder for the report")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".tsrnn-write-test"
+        probe.write_text("")
+        probe.unlink()
+    except OSError as error:
+        raise UserError(f"cannot write to --out {path}: {error.strerror or error}") from None
+    return out
+
+
+def _spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """Text cells that a spreadsheet would run as a formula (=, +, -, @) get a leading apostrophe."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object:
+            text = safe[column].astype(str)
+            risky = text.str.match(r"^[=+\-@\t\r]") & safe[column].map(lambda v: isinstance(v, str))
+            safe[column] = safe[column].where(~risky, "'" + text)
+    risky_names = [c for c in safe.columns if isinstance(c, str) and c[:1] in "=+-@"]
+    return safe.rename(columns={c: "'" + c for c in risky_names})
+
+
 def _plan(y: pd.Series, args: argparse.Namespace) -> tuple[int, int, int]:
     """Horizon, step and initial training length, from the options or the data's frequency."""
+    from tsrnn._index import likely_freq
     from tsrnn._validation import check_series
 
-    freq = check_series(y, f"column {y.name!r}").freq
-    horizon = args.horizon or _DEFAULT_HORIZON.get(getattr(freq, "rule_code", None), 7)
-    step = args.step or horizon
-    initial = args.initial if args.initial is not None else len(y) - horizon - step * (args.cutoffs - 1)
-    if initial < max(60, len(y) // 4):
+    name = f"column {y.name!r}"
+    try:
+        freq = check_series(y, name, allow_missing=True).freq
+    except ValueError as error:
+        if "regularize" not in str(error) and "gaps" not in str(error):
+            raise
+        if isinstance(y.index, pd.PeriodIndex):
+            guess = y.index.freqstr
+        else:
+            guess = likely_freq(y.index) if isinstance(y.index, pd.DatetimeIndex) else None
+            guess = guess or "D"
         raise UserError(
-            f"the series has {len(y)} observations, too few for {args.cutoffs} cutoffs every {step} periods "
-            f"with horizon {horizon}; lower --cutoffs or set --initial"
+            f"the dates of {name} are not evenly spaced (gaps or uneven steps); pass --freq {guess} with "
+            f"--fill interpolate (or --fill none to keep the gaps as missing values for the networks)"
+        ) from None
+    code = str(getattr(freq, "rule_code", "")).split("-")[0]
+    horizon = args.horizon or _DEFAULT_HORIZON.get(code, 7)
+    step = args.step or horizon
+    n = len(y)
+    cutoffs = args.cutoffs
+    if cutoffs is None:
+        # Up to 52 cutoffs, as many as leave at least half the series to train the first fold on.
+        cutoffs = max(1, min(_DEFAULT_CUTOFFS, (n - n // 2 - horizon) // step + 1))
+    initial = args.initial if args.initial is not None else n - horizon - step * (cutoffs - 1)
+    shortest = min(60, n // 2) if args.cutoffs is None else max(min(60, n // 2), n // 4)
+    if initial < max(shortest, 10):
+        raise UserError(
+            f"the series has {n} observations, too few for {cutoffs} cutoffs every {step} periods with horizon "
+            f"{horizon}; lower --cutoffs, --step or --horizon, or set --initial"
         )
     return horizon, step, initial
 
@@ -153,9 +190,18 @@ def _run(args: argparse.Namespace, names: list[str], baseline: str) -> None:
     from tsrnn import compare
 
     args.covariates, args.calendar = _split_list(args.covariates), _split_list(args.calendar)
+    out = _check_out(args.out)
     y, X = _load_series(args)
     horizon, step, initial = _plan(y, args)
     models = {name: build_model(name, horizon, args) for name in names}
+    gaps = int(y.isna().sum())
+    refusing = [n for n, m in models.items() if not getattr(m, "allows_missing", False)]
+    if gaps and refusing:
+        raise UserError(
+            f"column {y.name!r} has {gaps} missing value(s), which {', '.join(refusing)} cannot use; fill them "
+            f"with --fill interpolate (or --fill ffill), or compare only models that train around gaps "
+            f"(ridge, rnn, lstm, gru)"
+        )
     covariates = None
     if X is not None:
         # AutoReg needs every covariate over the horizon: the past-only --covariates go to the models that take them.
@@ -170,10 +216,8 @@ def _run(args: argparse.Namespace, names: list[str], baseline: str) -> None:
         coverage=args.coverage, baseline=baseline, n_jobs=args.n_jobs, progress=not args.quiet,
     )  # fmt: skip
     seconds = time.perf_counter() - start
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    comparison.scores.to_csv(out / "scores.csv")
-    comparison.forecasts.to_csv(out / "forecasts.csv", index=False)
+    _spreadsheet_safe(comparison.scores.reset_index()).to_csv(out / "scores.csv", index=False)
+    _spreadsheet_safe(comparison.forecasts).to_csv(out / "forecasts.csv", index=False)
     comparison.to_html(out / "report.html")
     with pd.option_context("display.width", 200, "display.max_columns", 30):
         print(comparison.scores.round(3).to_string())
@@ -211,7 +255,18 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     source = parser.add_argument_group("data")
     source.add_argument("--dataset", default="seattle-weather", help="a shipped dataset (see `tsrnn datasets`)")
     source.add_argument("--csv", default=None, help="a CSV file of your own instead of --dataset")
-    source.add_argument("--date-column", default="date", help="the date column of --csv (default: date)")
+    source.add_argument(
+        "--date-column", default="date", help="the date column of --csv: dates, years, year-months (default: date)"
+    )
+    source.add_argument("--sep", default=None, help="the separator of --csv (default: sniffed from the file)")
+    source.add_argument("--dayfirst", action="store_true", help="read dates of --csv as dd/mm/yyyy")
+    source.add_argument("--freq", default=None, help="put the series on this frequency, e.g. D, W-SUN, MS, h")
+    source.add_argument(
+        "--fill",
+        choices=("interpolate", "ffill", "none"),
+        default=None,
+        help="fill missing periods and values: interpolate, ffill, or none (leave gaps for the networks)",
+    )
     source.add_argument("--target", default=None, help="the column to forecast (default: the dataset's main one)")
     source.add_argument("--last", type=_positive, default=None, help="use only the last N observations")
     folds = parser.add_argument_group("folds")
@@ -219,11 +274,14 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         "--horizon",
         type=_positive,
         default=None,
-        help="periods per forecast (default: 7 daily, 5 business days, 24 hourly)",
+        help="periods per forecast (default: 24 hourly, 7 daily, 5 business days, 4 weekly, 12 monthly, 4 quarterly, 5 yearly)",
     )
     folds.add_argument("--step", type=_positive, default=None, help="periods between cutoffs (default: the horizon)")
     folds.add_argument(
-        "--cutoffs", type=_positive, default=52, help="number of cutoffs when --initial is not set (default 52)"
+        "--cutoffs",
+        type=_positive,
+        default=None,
+        help="number of cutoffs when --initial is not set (default: up to 52, leaving half the series to train on)",
     )
     folds.add_argument("--initial", type=_positive, default=None, help="length of the first training window")
     folds.add_argument(
@@ -276,11 +334,14 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 success, 2 a user error)."""
     args = _parser().parse_args(argv)
-    try:
-        args.run(args)
-    except (UserError, ValueError, TypeError) as error:
-        print(f"tsrnn: error: {error}", file=sys.stderr)
-        return 2
+    with warnings.catch_warnings():
+        # A shell user reads warnings as one line each, not as a source line and a category.
+        warnings.showwarning = lambda message, *_, **__: print(f"tsrnn: warning: {message}", file=sys.stderr)
+        try:
+            args.run(args)
+        except (UserError, ValueError, TypeError) as error:
+            print(f"tsrnn: error: {error}", file=sys.stderr)
+            return 2
     return 0
 
 

@@ -35,7 +35,7 @@ class WindowForecaster(BaseForecaster):
     filled by the model's own one-step forecast from the observations before it.
     """
 
-    _allows_missing = True
+    allows_missing = True
 
     def get_covariates(self) -> Covariates:
         """Past covariates beside the lags, future covariates and calendar features of the forecast steps."""

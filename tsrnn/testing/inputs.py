@@ -109,7 +109,7 @@ def _bad_inputs(allows_missing: bool) -> Iterable[tuple[str, Callable[[Any], Any
 
 def check_bad_input(forecaster: Any) -> None:
     """Each bad input raises ValueError or TypeError with a message."""
-    for label, call in _bad_inputs(getattr(forecaster, "_allows_missing", False)):
+    for label, call in _bad_inputs(getattr(forecaster, "allows_missing", False)):
         try:
             call(_fresh(forecaster))
         except (ValueError, TypeError) as error:
@@ -179,7 +179,7 @@ def check_missing_values(forecaster: Any) -> None:
     y = synthetic_series()
     gappy = y.copy()
     gappy.iloc[[20, 21, 22, 90, len(y) - 2]] = np.nan
-    if not getattr(forecaster, "_allows_missing", False):
+    if not getattr(forecaster, "allows_missing", False):
         try:
             _fresh(forecaster).fit(gappy)
         except ValueError as error:
