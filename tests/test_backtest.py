@@ -241,3 +241,55 @@ def test_int_warm_start_fine_tunes_refits_for_that_many_epochs(y):
     assert len(result.cutoffs) == 4 and not result.forecasts["y_pred"].equals(chain.forecasts["y_pred"])
     first = LSTMForecaster(**{**TINY, "epochs": 4, "patience": None}).fit(y.iloc[:140])
     np.testing.assert_array_equal(result.forecasts["y_pred"].to_numpy()[:5], first.predict(5).to_numpy())
+
+
+def test_plan_backtest_checks_once_and_gives_the_splitters_folds(y):
+    from tsrnn import plan_backtest
+
+    plan = plan_backtest(y, horizon=np.int64(5), step=np.int64(5), initial=np.int64(100), coverage=np.float64(0.9))
+    expected = list(WalkForward(horizon=5, step=5, initial=100).split(y))
+    assert len(plan.splits) == len(expected) and all(
+        np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) for a, b in zip(plan.splits, expected)
+    )
+    assert plan.horizon == 5 and plan.coverage == 0.9 and plan.independent
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"horizon": 3, "scheme": "rolling"}, "scheme"),
+        ({"horizon": 3, "refit": 0}, "refit"),
+        ({"horizon": 3, "refit": 2.5}, "refit"),
+        ({"horizon": 3, "warm_start": -1}, "warm_start"),
+        ({"horizon": 3, "coverage": 1.5}, "coverage"),
+        ({"horizon": 3, "quantiles": [0.1, 1.2]}, "quantiles"),
+        ({"horizon": 3, "n_jobs": 0}, "n_jobs"),
+        ({"cv": WalkForward(horizon=5, initial=100), "horizon": 7}, "differs from the cv"),
+        ({"horizon": 3, "scheme": "sliding"}, "initial"),
+    ],
+)
+def test_bad_arguments_are_refused_before_training(y, kwargs, words):
+    from tsrnn import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match=words):
+        backtest(NaiveForecaster(), y, progress=False, **kwargs)
+
+
+def test_quantiles_are_recorded_and_scored(y):
+    levels = [0.1, 0.5, 0.9]
+    result = backtest(ARForecaster(lags=2), y, horizon=4, initial=120, quantiles=levels, coverage=0.8, progress=False)
+    rows = result.forecasts
+    assert all(level in rows.columns for level in levels)
+    np.testing.assert_allclose(rows[0.1], rows["lower"])  # the 80% interval's bounds are the 0.1 and 0.9 quantiles
+    scores = result.score(["pinball", "crps"], by="step")
+    assert scores.shape == (4, 2) and (scores["crps"] > 0).all()
+    with pytest.raises(ValueError, match="quantiles"):
+        backtest(NaiveForecaster(), y, horizon=4, initial=120, progress=False).score(["crps"])
+
+
+def test_missing_actuals_are_kept_but_not_scored(y):
+    gappy = y.copy()
+    gappy.iloc[130] = np.nan
+    result = backtest(LSTMForecaster(**TINY), gappy, horizon=5, initial=120, progress=False)
+    assert result.forecasts["y_true"].isna().sum() == 1
+    assert np.isfinite(result.score(["mae", "mase"]).to_numpy()).all()

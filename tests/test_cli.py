@@ -75,3 +75,73 @@ def test_compare_with_covariates_and_calendar(capsys, tmp_path):
 def test_unknown_covariate_column_is_a_user_error(capsys, tmp_path):
     code, _, err = run(capsys, "compare", "--covariates", "humidity", "--out", str(tmp_path), "--quiet")
     assert code == 2 and "humidity" in err
+
+
+def _write(path, text):
+    path.write_text(text)
+    return str(path)
+
+
+def test_a_semicolon_file_with_day_first_dates_and_year_columns(capsys, tmp_path):
+    days = pd.date_range("2020-01-01", periods=200, freq="D")
+    lines = ["date;load"] + [f"{d:%d/%m/%Y};{i % 7 + i * 0.01:.2f}" for i, d in enumerate(days)]
+    csv = _write(tmp_path / "load.csv", "\n".join(lines))
+    code, _, err = run(
+        capsys,
+        "compare",
+        "--csv",
+        csv,
+        "--target",
+        "load",
+        "--models",
+        "naive",
+        "--out",
+        str(tmp_path / "a"),
+        "--quiet",
+    )
+    assert code == 2 and "--dayfirst" in err
+    code, out, err = run(capsys, "compare", "--csv", csv, "--target", "load", "--models", "naive", "--dayfirst",
+                         "--out", str(tmp_path / "a"), "--quiet")  # fmt: skip
+    assert code == 0, err
+    years = _write(
+        tmp_path / "spots.csv", "YEAR,spots\n" + "\n".join(f"{1700 + i},{(i * 37) % 101}" for i in range(120))
+    )
+    code, out, err = run(capsys, "compare", "--csv", years, "--date-column", "YEAR", "--target", "spots", "--models",
+                         "naive", "--out", str(tmp_path / "b"), "--quiet")  # fmt: skip
+    assert code == 0, err
+    forecasts = pd.read_csv(tmp_path / "b" / "forecasts.csv")
+    assert forecasts["timestamp"].astype(str).str.fullmatch(r"\d{4}").all()  # years, not 1970 timestamps
+
+
+def test_gaps_are_explained_with_the_options_that_fill_them(capsys, tmp_path):
+    weeks = pd.date_range("2015-01-04", periods=150, freq="W").delete([10, 40])
+    csv = _write(tmp_path / "w.csv", "date,sales\n" + "\n".join(f"{d:%Y-%m-%d},{i}" for i, d in enumerate(weeks)))
+    code, _, err = run(
+        capsys, "compare", "--csv", csv, "--target", "sales", "--models", "naive", "--out", str(tmp_path / "o")
+    )
+    assert code == 2 and "--freq W-SUN" in err and "--fill" in err and "interpolate()" not in err
+    code, _, err = run(capsys, "compare", "--csv", csv, "--target", "sales", "--models", "naive", "--freq", "W-SUN",
+                       "--fill", "none", "--out", str(tmp_path / "o"), "--quiet")  # fmt: skip
+    assert code == 2 and "missing value" in err and "--fill interpolate" in err
+    code, _, err = run(capsys, "compare", "--csv", csv, "--target", "sales", "--models", "naive", "--fill",
+                       "interpolate", "--out", str(tmp_path / "o"), "--quiet")  # fmt: skip
+    assert code == 0 and "2 missing period" in err
+
+
+def test_an_unusable_out_fails_before_training(capsys, tmp_path):
+    blocker = tmp_path / "file.txt"
+    blocker.write_text("")
+    code, _, err = run(capsys, "compare", "--models", "naive", "--out", str(blocker))
+    assert code == 2 and "is a file" in err
+
+
+def test_csv_outputs_neutralise_spreadsheet_formulas(capsys, tmp_path):
+    days = pd.date_range("2020-01-01", periods=150, freq="D")
+    csv = _write(
+        tmp_path / "f.csv", "date,=cmd|' /C calc'!A0\n" + "\n".join(f"{d:%Y-%m-%d},{i % 9}" for i, d in enumerate(days))
+    )
+    code, _, err = run(capsys, "compare", "--csv", csv, "--target", "=cmd|' /C calc'!A0", "--models", "naive",
+                       "--out", str(tmp_path / "o"), "--quiet")  # fmt: skip
+    assert code == 0, err
+    text = (tmp_path / "o" / "forecasts.csv").read_text()
+    assert "\n=cmd" not in text and ",=cmd" not in text and "'=cmd" in text

@@ -139,3 +139,39 @@ def test_covariates_per_model(y):
     assert set(result.scores.index) == {"naive", "ar", "ridge"}
     with pytest.raises(ValueError, match="not among"):
         compare(models, y, {"lasso": X}, horizon=5, initial=140, progress=False)
+
+
+def test_names_that_collide_as_text_are_refused(y):
+    from tsrnn import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match="named '1'"):
+        compare({1: ARForecaster(lags=1), "1": ARForecaster(lags=2)}, y, horizon=3, initial=150, progress=False)
+
+
+def test_unknown_metrics_are_refused_before_training(y):
+    from tsrnn import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match="metrics"):
+        compare([ARForecaster(lags=1)], y, horizon=3, initial=150, metrics=["bogus"], progress=False)
+
+
+def test_a_constant_series_ranks_without_crashing_and_warns(y):
+    constant = pd.Series(5.0, index=y.index)
+    with pytest.warns(UserWarning, match="MASE is undefined"):
+        comparison = compare([ARForecaster(lags=1)], constant, horizon=3, initial=150, progress=False)
+    assert len(comparison.scores) == 2 and set(comparison.scores["rank"]) <= {1, 2}
+
+
+def test_a_direct_model_trained_for_fewer_steps_warns(y):
+    with pytest.warns(UserWarning, match="trained for horizon=1"):
+        compare({"gru": GRUForecaster(window=14, hidden_size=4, epochs=1)}, y, horizon=5, initial=150, progress=False)
+
+
+def test_names_with_markup_are_printed_literally(y, tmp_path):
+    models = {"$x$ | <b>": ARForecaster(lags=1)}
+    comparison = compare(models, y.rename("a|b"), horizon=3, initial=150, quantiles=[0.1, 0.5, 0.9], progress=False)
+    assert "$x$ \\| <b>" in comparison.to_markdown() and "a\\|b" in comparison.to_markdown()
+    page = comparison.to_html(tmp_path / "report.html").read_text()
+    assert "&lt;b&gt;" in page and "<b>" not in page.split("<body>")[1].replace("<b>", "", 0)
+    assert "Calibration of the quantiles" in page
+    assert set(comparison.calibration()["model"]) == {"naive", "$x$ | <b>"}

@@ -1,7 +1,7 @@
 """tsrnn: recurrent neural forecasters beside honest baselines, with leak-free backtests."""
 
 from tsrnn._validation import InvalidParameterError
-from tsrnn.backtest import BacktestResult, WalkForward, backtest
+from tsrnn.backtest import BacktestResult, WalkForward, backtest, plan_backtest
 from tsrnn.base import BaseForecaster
 from tsrnn.baselines import ARForecaster, NaiveForecaster
 from tsrnn.conformal import AdaptiveConformal
@@ -34,6 +34,7 @@ __all__ = [
     "to_long",
     "WalkForward",
     "backtest",
+    "plan_backtest",
     "BacktestResult",
     "compare",
     "Comparison",

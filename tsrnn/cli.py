@@ -140,10 +140,10 @@ def _spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     """Text cells that a spreadsheet would run as a formula (=, +, -, @) get a leading apostrophe."""
     safe = frame.copy()
     for column in safe.columns:
-        if safe[column].dtype == object:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column].dtype):
             text = safe[column].astype(str)
             risky = text.str.match(r"^[=+\-@\t\r]") & safe[column].map(lambda v: isinstance(v, str))
-            safe[column] = safe[column].where(~risky, "'" + text)
+            safe[column] = safe[column].astype(object).where(~risky, "'" + text)
     risky_names = [c for c in safe.columns if isinstance(c, str) and c[:1] in "=+-@"]
     return safe.rename(columns={c: "'" + c for c in risky_names})
 
