@@ -29,6 +29,9 @@ from tsrnn import (
     NaiveForecaster,
     RegressionForecaster,
     SlidingWindowTransformer,
+    WalkForward,
+    backtest,
+    compare,
     make_windows,
     metrics,
     regularize,
@@ -308,7 +311,126 @@ def _function_cases() -> list[Case]:
     ]  # fmt: skip
 
 
-CASES = _series_cases() + _call_cases() + _covariate_cases() + _parameter_cases() + _function_cases()
+def _backtest_cases() -> list[Case]:
+    y = _y()
+    ar = ARForecaster(lags=2)
+    quick = {"horizon": 3, "initial": 100, "progress": False}
+    return [
+        Case("backtest: no horizon", lambda: backtest(ar, y, progress=False), "error", "horizon"),
+        Case("backtest: horizon 0", lambda: backtest(ar, y, horizon=0, progress=False), "error", "horizon"),
+        Case("backtest: initial too large", lambda: backtest(ar, y, horizon=3, initial=500), "error", "at least"),
+        Case("backtest: initial a date not in y", lambda: backtest(ar, y, horizon=3, initial="1999-01-01"), "error",
+             "not a timestamp"),
+        Case("backtest: initial a date", lambda: backtest(ar, y, horizon=3, initial=y.index[100], progress=False), "ok"),
+        Case("backtest: refit=0", lambda: backtest(ar, y, refit=0, **quick), "error", "refit"),
+        Case("backtest: refit='yes'", lambda: backtest(ar, y, refit="yes", **quick), "error", "refit"),
+        Case("backtest: refit numpy 2", lambda: backtest(ar, y, refit=np.int64(2), **quick), "ok"),
+        Case("backtest: warm_start=-1", lambda: backtest(ar, y, warm_start=-1, **quick), "error", "warm_start"),
+        Case("backtest: coverage 90", lambda: backtest(ar, y, coverage=90, **quick), "error", "coverage"),
+        Case("backtest: quantiles empty", lambda: backtest(ar, y, quantiles=[], **quick), "error", "quantiles"),
+        Case("backtest: n_jobs=0", lambda: backtest(ar, y, n_jobs=0, **quick), "error", "n_jobs"),
+        Case("backtest: n_jobs=1.5", lambda: backtest(ar, y, n_jobs=1.5, **quick), "error", "n_jobs"),
+        Case("backtest: scheme rolling", lambda: backtest(ar, y, scheme="rolling", **quick), "error", "scheme"),
+        Case("backtest: sliding without initial", lambda: backtest(ar, y, horizon=3, scheme="sliding"), "error",
+             "initial"),
+        Case("backtest: cv and a different horizon", lambda: backtest(ar, y, cv=WalkForward(horizon=3, initial=100),
+             horizon=5), "error", "differs"),
+        Case("backtest: cv not a splitter", lambda: backtest(ar, y, cv=5), "error", "WalkForward"),
+        Case("backtest: X with fewer rows", lambda: backtest(ar, y, y.to_frame().iloc[:-1], **quick), "error", "rows"),
+        Case("backtest: dask without a client", lambda: backtest(ar, y, backend="dask", **quick), "error", "Client"),
+        Case("backtest: a forecaster that is not one", lambda: backtest("ar", y, **quick), "error", ""),
+        Case("score: unknown metric", lambda: backtest(ar, y, **quick).score(["bogus"]), "error", "metrics"),
+        Case("score: by month", lambda: backtest(ar, y, **quick).score(by="month"), "error", "by"),
+        Case("score: coverage without intervals", lambda: backtest(ar, y, **quick).score(["coverage"]), "error",
+             "intervals"),
+        Case("compare: empty models", lambda: compare({}, y, horizon=3, initial=100), "error", "empty"),
+        Case("compare: a string as models", lambda: compare("ar", y, horizon=3, initial=100), "error", "models"),
+        Case("compare: unknown baseline", lambda: compare([ar], y, horizon=3, initial=100, baseline="best"), "error",
+             "baseline"),
+        Case("compare: X names an unknown model", lambda: compare([ar], y, {"gru": y.to_frame()}, horizon=3,
+             initial=100), "error", "not among"),
+        Case("compare: two models named alike", lambda: compare({1: ar, "1": ar}, y, horizon=3, initial=100), "error",
+             "named '1'"),
+        Case("compare: bogus metric", lambda: compare([ar], y, horizon=3, initial=100, metrics=["r2"]), "error",
+             "metrics"),
+        Case("compare: constant series", lambda: compare([ar], y * 0 + 3, horizon=3, initial=100, progress=False),
+             "warn", "undefined"),
+        Case("walk forward: step 0", lambda: WalkForward(horizon=3, step=0).cutoffs(y), "error", "step"),
+        Case("walk forward: train_length 0", lambda: WalkForward(horizon=3, scheme="sliding", train_length=0,
+             initial=50).cutoffs(y), "error", "train_length"),
+    ]  # fmt: skip
+
+
+def _cli(*argv: str) -> tuple[int, str]:
+    import contextlib
+    import io
+
+    from tsrnn.cli import main
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), contextlib.redirect_stdout(io.StringIO()):
+        try:
+            code = main(list(argv))
+        except SystemExit as stop:  # argparse refuses an option
+            code = stop.code
+    if code != 0:
+        raise ValueError(err.getvalue())
+    return code, err.getvalue()
+
+
+def _cli_cases() -> list[Case]:
+    out = ("--out", "{tmp}")
+    cases = [
+        ("an unknown model", ["compare", "--models", "prophet"], "error", "unknown model"),
+        ("an empty model list", ["compare", "--models", ","], "error", "empty"),
+        ("an unknown dataset", ["compare", "--dataset", "mars"], "error", "unknown dataset"),
+        ("a missing csv", ["compare", "--csv", "nope.csv", "--target", "y"], "error", "no such file"),
+        ("a csv without --target", ["compare", "--csv", "{csv}"], "error", "--target"),
+        ("an unknown target", ["compare", "--csv", "{csv}", "--target", "nope"], "error", "no column"),
+        ("an unknown date column", ["compare", "--csv", "{csv}", "--target", "load", "--date-column", "when"], "error",
+         "--date-column"),
+        ("covariates naming the target", ["compare", "--csv", "{csv}", "--target", "load", "--covariates", "load"],
+         "error", "target"),
+        ("an unknown covariate", ["compare", "--dataset", "seattle-weather", "--covariates", "snow"], "error",
+         "no column"),
+        ("horizon 0", ["compare", "--horizon", "0"], "error", "positive"),
+        ("refit nonsense", ["compare", "--refit", "often"], "error", "refit"),
+        ("coverage 90", ["compare", "--models", "naive", "--coverage", "90"], "error", "coverage"),
+        ("too many cutoffs", ["compare", "--csv", "{csv}", "--target", "load", "--cutoffs", "500"], "error",
+         "too few"),
+        ("an unknown fill", ["compare", "--fill", "spline"], "error", ""),
+        ("an unknown calendar feature", ["compare", "--models", "gru", "--calendar", "fortnight", "--epochs", "1"],
+         "error", "calendar"),
+        ("naive on a small csv", ["compare", "--csv", "{csv}", "--target", "load", "--models", "naive", "--quiet"],
+         "ok", ""),
+    ]  # fmt: skip
+    made = []
+    for label, argv, expect, words in cases:
+
+        def call(argv=argv):
+            import tempfile
+            from pathlib import Path
+
+            with tempfile.TemporaryDirectory() as tmp:
+                csv = Path(tmp) / "data.csv"
+                days = pd.date_range("2020-01-01", periods=160, freq="D")
+                csv.write_text("date,load\n" + "\n".join(f"{d:%Y-%m-%d},{i % 7}" for i, d in enumerate(days)))
+                filled = [a.replace("{csv}", str(csv)).replace("{tmp}", tmp) for a in [*argv, *out]]
+                return _cli(*filled)
+
+        made.append(Case(f"cli: {label}", call, expect, words))
+    return made
+
+
+CASES = (
+    _series_cases()
+    + _call_cases()
+    + _covariate_cases()
+    + _parameter_cases()
+    + _function_cases()
+    + _backtest_cases()
+    + _cli_cases()
+)
 
 
 def test_the_corpus_is_broad():
