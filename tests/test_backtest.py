@@ -20,6 +20,8 @@ from tsrnn import (
     WalkForward,
     backtest,
 )
+from tsrnn._validation import InvalidParameterError
+from tsrnn.backtest import plan_backtest
 from tsrnn.testing import synthetic_series
 
 matplotlib.use("Agg")
@@ -60,16 +62,30 @@ def test_initial_may_be_a_timestamp(y):
 @pytest.mark.parametrize(
     "cv, words",
     [
-        (WalkForward(horizon=7, initial=200), "at least 207"),
         (WalkForward(horizon=7, initial=1), "initial"),
         (WalkForward(horizon=7, scheme="sliding"), "train_length"),
-        (WalkForward(horizon=0), "horizon"),
-        (WalkForward(horizon=3, scheme="rolling"), "scheme"),
+        (WalkForward(horizon=7, scheme="sliding", train_length=0), "train_length must be a positive int; got 0"),
+        (WalkForward(horizon=7, scheme="sliding", train_length=2.5), "train_length must be a positive int; got 2.5"),
+        (WalkForward(horizon=7, scheme="sliding", train_length=50, initial=40), "shorter than train_length=50"),
+        (WalkForward(horizon=0), "horizon must be a positive int; got 0"),
+        (WalkForward(horizon=3, step=-1), "step must be a positive int; got -1"),
+        (WalkForward(horizon=3, scheme="rolling"), "scheme must be 'expanding' or 'sliding'; got 'rolling'"),
     ],
 )
 def test_bad_splitter_settings(y, cv, words):
-    with pytest.raises((ValueError, TypeError), match=words):
+    with pytest.raises(InvalidParameterError, match=words):
         cv.cutoffs(y)
+
+
+def test_a_series_too_short_for_the_folds_says_how_long_it_must_be(y):
+    with pytest.raises(ValueError, match="at least 207"):
+        WalkForward(horizon=7, initial=200).cutoffs(y)
+
+
+def test_numpy_scalars_are_accepted_by_the_splitter(y):
+    cv = WalkForward(np.int64(5), np.int64(5), np.int64(100), np.str_("sliding"), np.int64(80))
+    expected = WalkForward(5, 5, 100, "sliding", 80)
+    assert [list(t) for t, _ in cv.split(y)] == [list(t) for t, _ in expected.split(y)]
 
 
 def test_works_as_scikit_learn_cv():
@@ -141,15 +157,15 @@ def test_parallel_joblib_equals_serial(y):
 
 
 def test_bad_backtest_arguments(y):
-    with pytest.raises(ValueError, match="horizon"):
+    with pytest.raises(InvalidParameterError, match="horizon"):
         backtest(NaiveForecaster(), y)
-    with pytest.raises(ValueError, match="refit"):
+    with pytest.raises(InvalidParameterError, match="refit"):
         backtest(NaiveForecaster(), y, horizon=3, refit=0)
-    with pytest.raises(ValueError, match="coverage"):
+    with pytest.raises(InvalidParameterError, match="coverage"):
         backtest(NaiveForecaster(), y, horizon=3, coverage=1.5)
-    with pytest.raises(ValueError, match="warm_start"):
+    with pytest.raises(InvalidParameterError, match="warm_start"):
         backtest(NaiveForecaster(), y, horizon=3, warm_start=0)
-    with pytest.raises(ValueError, match="metrics"):
+    with pytest.raises(InvalidParameterError, match="metrics"):
         backtest(NaiveForecaster(), y, horizon=3, progress=False).score(["r2"])
 
 
@@ -243,36 +259,120 @@ def test_int_warm_start_fine_tunes_refits_for_that_many_epochs(y):
     np.testing.assert_array_equal(result.forecasts["y_pred"].to_numpy()[:5], first.predict(5).to_numpy())
 
 
-def test_plan_backtest_checks_once_and_gives_the_splitters_folds(y):
-    from tsrnn import plan_backtest
+class NeverFitted(NaiveForecaster):
+    """Fails the test if a backtest trains it: argument errors must come before any training."""
 
-    plan = plan_backtest(y, horizon=np.int64(5), step=np.int64(5), initial=np.int64(100), coverage=np.float64(0.9))
-    expected = list(WalkForward(horizon=5, step=5, initial=100).split(y))
-    assert len(plan.splits) == len(expected) and all(
-        np.array_equal(a[0], b[0]) and np.array_equal(a[1], b[1]) for a, b in zip(plan.splits, expected)
-    )
-    assert plan.horizon == 5 and plan.coverage == 0.9 and plan.independent
+    def fit(self, y, X=None):
+        raise AssertionError("fit was called before the arguments were checked")
+
+
+def _same_splits(a, b):
+    return len(a) == len(b) and all(np.array_equal(s[0], t[0]) and np.array_equal(s[1], t[1]) for s, t in zip(a, b))
+
+
+@pytest.mark.parametrize(
+    "kwargs, cv",
+    [
+        ({"horizon": 5, "initial": 100}, WalkForward(horizon=5, initial=100)),
+        ({"horizon": 5, "step": 3, "initial": 90}, WalkForward(horizon=5, step=3, initial=90)),
+        ({"horizon": 7}, WalkForward(horizon=7)),
+        (
+            {"horizon": 5, "initial": 60, "scheme": "sliding"},
+            WalkForward(5, initial=60, scheme="sliding", train_length=60),
+        ),
+        ({"cv": WalkForward(horizon=4, step=2, initial=120)}, WalkForward(horizon=4, step=2, initial=120)),
+    ],
+    ids=str,
+)
+def test_plan_backtest_gives_the_splitters_folds(y, kwargs, cv):
+    plan = plan_backtest(y, **kwargs)
+    assert _same_splits(plan.splits, list(cv.split(y))) and plan.horizon == cv.horizon
+
+
+def test_plan_backtest_accepts_numpy_scalars(y):
+    plan = plan_backtest(
+        y, horizon=np.int64(5), step=np.int64(5), initial=np.int64(100), scheme=np.str_("expanding"),
+        refit=np.True_, warm_start=np.False_, coverage=np.float64(0.9), quantiles=np.array([0.1, 0.9]),
+    )  # fmt: skip
+    assert _same_splits(plan.splits, list(WalkForward(horizon=5, step=5, initial=100).split(y)))
+    assert plan.refit is True and plan.warm_start is False and plan.coverage == 0.9 and plan.independent
+    assert type(plan.coverage) is float and plan.horizon == 5
+    assert plan_backtest(y, horizon=5, refit=np.int64(3), warm_start=np.int64(2)).refit == 3
+    assert plan_backtest(y, horizon=5, refit=np.int64(1)).refit is True
+    assert plan_backtest(y, horizon=5, refit=np.False_).refit is False
+
+
+def test_backtest_with_numpy_scalars_equals_python_numbers(y):
+    python = backtest(ARForecaster(lags=2), y, horizon=5, step=5, initial=120, refit=2, coverage=0.9, progress=False)
+    numpy = backtest(
+        ARForecaster(lags=2), y, horizon=np.int64(5), step=np.int64(5), initial=np.int64(120), refit=np.int64(2),
+        coverage=np.float64(0.9), n_jobs=np.int64(1), progress=np.True_,
+    )  # fmt: skip
+    pd.testing.assert_frame_equal(python.forecasts, numpy.forecasts)
 
 
 @pytest.mark.parametrize(
     "kwargs, words",
     [
-        ({"horizon": 3, "scheme": "rolling"}, "scheme"),
-        ({"horizon": 3, "refit": 0}, "refit"),
-        ({"horizon": 3, "refit": 2.5}, "refit"),
-        ({"horizon": 3, "warm_start": -1}, "warm_start"),
-        ({"horizon": 3, "coverage": 1.5}, "coverage"),
-        ({"horizon": 3, "quantiles": [0.1, 1.2]}, "quantiles"),
-        ({"horizon": 3, "n_jobs": 0}, "n_jobs"),
-        ({"cv": WalkForward(horizon=5, initial=100), "horizon": 7}, "differs from the cv"),
+        ({"horizon": 3, "scheme": "rolling"}, "scheme must be one of 'expanding', 'sliding'; got 'rolling'"),
+        ({"horizon": 3, "scheme": None}, "scheme .*got None"),
         ({"horizon": 3, "scheme": "sliding"}, "initial"),
+        ({"horizon": 3, "scheme": "sliding", "initial": 0}, "initial.*got 0"),
+        ({"horizon": 3, "scheme": "sliding", "initial": 50.5}, r"initial.*got 50\.5"),
+        ({"horizon": 3, "refit": 0}, "refit must be True, False or a positive int .*got 0"),
+        ({"horizon": 3, "refit": 2.5}, r"refit .*got 2\.5"),
+        ({"horizon": 3, "refit": "yes"}, "refit .*got 'yes'"),
+        ({"horizon": 3, "warm_start": -1}, "warm_start must be True, False or a positive int .*got -1"),
+        ({"horizon": 3, "warm_start": 1.5}, r"warm_start .*got 1\.5"),
+        ({"horizon": 3, "coverage": 1.5}, r"coverage must be a float in \(0, 1\).*got 1\.5"),
+        ({"horizon": 3, "coverage": 90}, "coverage .*got 90"),
+        ({"horizon": 3, "coverage": "0.9"}, "coverage .*got '0.9'"),
+        ({"horizon": 3, "quantiles": [0.1, 1.2]}, "quantiles"),
+        ({"horizon": 3, "n_jobs": 0}, "n_jobs must be a non-zero int .*got 0"),
+        ({"horizon": 3, "n_jobs": 1.5, "refit": False}, r"n_jobs .*got 1\.5"),
+        ({"horizon": 3, "step": 0}, "step must be a positive int; got 0"),
+        ({"horizon": np.float64(3.0)}, r"horizon must be a positive int; got .*3\.0"),
+        ({"cv": WalkForward(horizon=5, initial=100), "horizon": 7}, "horizon=7 differs from the cv's horizon=5"),
+        ({"cv": WalkForward(horizon=5, initial=100), "scheme": "sliding"}, "scheme='sliding' differs from the cv's"),
+        ({"cv": 5}, "cv must be a WalkForward"),
     ],
+    ids=str,
 )
 def test_bad_arguments_are_refused_before_training(y, kwargs, words):
-    from tsrnn import InvalidParameterError
-
     with pytest.raises(InvalidParameterError, match=words):
-        backtest(NaiveForecaster(), y, progress=False, **kwargs)
+        backtest(NeverFitted(), y, progress=False, **kwargs)
+
+
+def test_a_forecaster_class_or_a_non_forecaster_is_refused(y):
+    with pytest.raises(InvalidParameterError, match=r"pass NaiveForecaster\(\)"):
+        backtest(NaiveForecaster, y, horizon=3, progress=False)
+    with pytest.raises(InvalidParameterError, match="forecaster"):
+        backtest(Ridge(), y, horizon=3, progress=False)
+
+
+class WarmRecorder(NaiveForecaster):
+    """Records the warm-start requests of a backtest; its warm refits change nothing."""
+
+    requests: list = []
+
+    def warm_start_params(self, epochs=None):
+        WarmRecorder.requests.append(epochs)
+        return {"strategy": self.strategy}
+
+
+@pytest.mark.parametrize("warm_start, epochs", [(True, None), (3, 3), (np.int64(4), 4)])
+def test_warm_starts_ask_the_forecaster_for_its_parameters(y, warm_start, epochs):
+    WarmRecorder.requests = []
+    warm = backtest(WarmRecorder(), y, horizon=5, initial=140, warm_start=warm_start, progress=False)
+    cold = backtest(NaiveForecaster(), y, horizon=5, initial=140, progress=False)
+    assert WarmRecorder.requests == [epochs] and isinstance(WarmRecorder.requests[0], (int, type(None)))
+    np.testing.assert_array_equal(warm.forecasts["y_pred"], cold.forecasts["y_pred"])
+
+
+def test_a_forecaster_that_cannot_warm_start_is_refitted_from_scratch(y):
+    kwargs = {"horizon": 5, "initial": 130, "progress": False}
+    warm = backtest(ARForecaster(lags=2), y, warm_start=True, **kwargs).forecasts
+    pd.testing.assert_frame_equal(warm, backtest(ARForecaster(lags=2), y, **kwargs).forecasts)
 
 
 def test_quantiles_are_recorded_and_scored(y):

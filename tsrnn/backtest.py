@@ -21,18 +21,29 @@ from sklearn.base import clone
 
 from tsrnn._validation import (
     InvalidParameterError,
+    Options,
     SeriesData,
     check_coverage,
     check_horizon,
     check_quantiles,
     check_series,
     is_integer,
+    validate_params,
 )
-from tsrnn.parallel import run_jobs
+from tsrnn.parallel import check_n_jobs, run_jobs
 from tsrnn.results import BacktestResult, Fold
-from tsrnn.splitters import WalkForward
+from tsrnn.splitters import SCHEMES, WalkForward
 
-__all__ = ["backtest", "plan_backtest", "BacktestPlan", "fold_jobs", "WalkForward", "BacktestResult", "run_jobs"]
+__all__ = [
+    "backtest",
+    "plan_backtest",
+    "BacktestPlan",
+    "fold_jobs",
+    "check_forecaster",
+    "WalkForward",
+    "BacktestResult",
+    "run_jobs",
+]
 
 
 @dataclass(frozen=True)
@@ -67,12 +78,50 @@ class BacktestPlan:
 
     @property
     def horizon(self) -> int:
+        """Periods forecast at each cutoff."""
         return int(self.cv.horizon)
 
     @property
     def independent(self) -> bool:
         """Whether every fold is fitted on its own (and may run in parallel)."""
         return self.refit is True and not self.warm_start
+
+
+#: What a backtest calls on a forecaster (``BaseForecaster`` defines them all).
+_FORECASTER_METHODS = (
+    "fit", "update", "predict", "predict_interval", "get_params", "set_params", "get_covariates", "warm_start_params",
+)  # fmt: skip
+
+
+def check_forecaster(forecaster: Any, name: str = "forecaster") -> Any:
+    """Return ``forecaster``, or raise if it is not an instance of a forecaster.
+
+    Parameters
+    ----------
+    forecaster : Any
+        The value to check.
+    name : str, default="forecaster"
+        How the message names it (``"models['ar']"``).
+
+    Returns
+    -------
+    BaseForecaster
+
+    Raises
+    ------
+    InvalidParameterError
+        For a class instead of an instance, or an object without the methods a backtest calls.
+    """
+    if isinstance(forecaster, type):
+        raise InvalidParameterError(
+            f"{name} must be a forecaster instance; got the class {forecaster.__name__}: pass {forecaster.__name__}()."
+        )
+    missing = [m for m in _FORECASTER_METHODS if not callable(getattr(forecaster, m, None))]
+    if missing:
+        raise InvalidParameterError(
+            f"{name} must be a forecaster (a BaseForecaster); got {forecaster!r}, which has no {missing[0]}()."
+        )
+    return forecaster
 
 
 def _check_refit(refit: Any) -> bool | int:
@@ -94,22 +143,32 @@ def _check_warm_start(warm_start: Any) -> bool | int:
 
 
 def _resolve_cv(cv: Any, horizon: Any, step: Any, initial: Any, scheme: str) -> WalkForward:
+    validate_params({"scheme": [Options(*SCHEMES)]}, {"scheme": scheme})
     if cv is None:
         if horizon is None:
             raise InvalidParameterError("pass horizon (periods forecast at each cutoff) or cv=WalkForward(...).")
-        train_length = initial if scheme == "sliding" else None
-        if scheme == "sliding" and initial is None:
+        if scheme != "sliding":
+            return WalkForward(horizon=horizon, step=step, initial=initial, scheme="expanding")
+        if initial is None:
             raise InvalidParameterError("scheme='sliding' needs initial, the length of each training set.")
-        return WalkForward(horizon=horizon, step=step, initial=initial, scheme=scheme, train_length=train_length)
+        # The splitter would name its own train_length; the caller passed initial.
+        if not is_integer(initial) or initial < 1:
+            raise InvalidParameterError(
+                f"initial, the length of each training set of scheme='sliding', must be a positive int; got {initial!r}."
+            )
+        return WalkForward(horizon=horizon, step=step, initial=initial, scheme="sliding", train_length=initial)
     if not isinstance(cv, WalkForward):
         raise InvalidParameterError(f"cv must be a WalkForward; got {type(cv).__name__}.")
     given = {"horizon": horizon, "step": step, "initial": initial}
+    if scheme != "expanding":
+        # The default says nothing; only a scheme the caller chose can contradict the cv's.
+        given["scheme"] = scheme
     clashing = [name for name, value in given.items() if value is not None and value != getattr(cv, name)]
     if clashing:
         name = clashing[0]
         raise InvalidParameterError(
             f"{name}={given[name]!r} differs from the cv's {name}={getattr(cv, name)!r}; pass the folds either as "
-            f"cv or as horizon/step/initial, not both."
+            f"cv or as horizon/step/initial/scheme, not both."
         )
     check_horizon(cv.horizon)
     return cv
@@ -131,12 +190,34 @@ def plan_backtest(
 ) -> BacktestPlan:
     """Check the arguments of a backtest and fix its folds.
 
-    Parameters are those of :func:`backtest`; every check runs here, before
-    any model is trained.
+    Every check of :func:`backtest` (and of :func:`tsrnn.compare`, which
+    plans each model's backtest here) runs in this function, before any
+    model is trained.
+
+    Parameters
+    ----------
+    y, X
+        The series and its covariates, as in :func:`backtest`.
+    cv, horizon, step, initial, scheme, refit, warm_start, coverage, quantiles
+        As in :func:`backtest`.
 
     Returns
     -------
     BacktestPlan
+
+    Raises
+    ------
+    InvalidParameterError
+        For an argument outside what is allowed, named with its value.
+    ValueError
+        For a series too short for the folds, or covariates on other rows.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> plan = plan_backtest(np.arange(20.0), horizon=5, initial=10)
+    >>> [int(test[0]) for _, test in plan.splits]
+    [10, 15]
     """
     data = check_series(y, "y", allow_missing=True)
     cv = _resolve_cv(cv, horizon, step, initial, scheme)
@@ -169,8 +250,7 @@ def _future_X(forecaster: Any, X: Any, test: np.ndarray) -> Any:
     """Only the declared future covariates of the forecast window: nothing else after the cutoff is passed on."""
     if X is None:
         return None
-    covariates = getattr(forecaster, "get_covariates", None)
-    columns = list(covariates().future) if covariates is not None else []
+    columns = list(forecaster.get_covariates().future)
     return X.iloc[test][columns] if columns else None
 
 
@@ -200,7 +280,7 @@ def _fit_and_predict(forecaster: Any, y_train: Any, X_train: Any, cutoff: int, p
 
 def _warm_params(forecaster: Any, warm_start: bool | int) -> dict | None:
     """Parameters that make a refit continue from the last fit, or None when the forecaster cannot."""
-    if not warm_start or not hasattr(forecaster, "warm_start_params"):
+    if not warm_start:
         return None
     return forecaster.warm_start_params(None if warm_start is True else int(warm_start))
 
@@ -237,6 +317,23 @@ def fold_jobs(forecaster: Any, y: Any, X: Any, plan: BacktestPlan) -> list[tuple
 
     Independent folds (refit at every cutoff, no warm start) are one job each;
     otherwise the whole chain of folds is a single job, run in order.
+
+    Parameters
+    ----------
+    forecaster : BaseForecaster
+        An unfitted forecaster; every job fits its own clone.
+    y : pd.Series, pd.DataFrame or np.ndarray
+        The series the plan was made for.
+    X : pd.DataFrame, optional
+        Covariates on the index of ``y``.
+    plan : BacktestPlan
+        From :func:`plan_backtest`.
+
+    Returns
+    -------
+    list of (callable, tuple)
+        ``(function, args)`` pairs; the folds of ``function(*args)`` of every
+        job, concatenated in order, are those of the backtest, oldest first.
     """
     if plan.independent:
         return [
@@ -313,10 +410,13 @@ def backtest(
     -------
     BacktestResult
     """
+    check_forecaster(forecaster)
     plan = plan_backtest(
         y, X, cv=cv, horizon=horizon, step=step, initial=initial, scheme=scheme, refit=refit,
         warm_start=warm_start, coverage=coverage, quantiles=quantiles,
     )  # fmt: skip
+    # Dependent folds never reach the workers; n_jobs is still checked, so a typo fails the same way either way.
+    n_jobs = check_n_jobs(n_jobs)
     if plan.independent:
         jobs = fold_jobs(forecaster, y, X, plan)
         folds = [fold for result in run_jobs(jobs, n_jobs, backend, progress, "backtest") for fold in result]

@@ -8,7 +8,7 @@ from typing import Any
 
 from tsrnn._validation import InvalidParameterError, is_integer
 
-__all__ = ["run_jobs"]
+__all__ = ["run_jobs", "check_n_jobs"]
 
 
 def _limit_threads(n_workers: int) -> None:
@@ -57,6 +57,7 @@ def run_jobs(
     """
     from tqdm import tqdm
 
+    n_jobs = check_n_jobs(n_jobs)
     bar = tqdm(total=len(jobs), desc=description, disable=not progress, leave=False)
     try:
         if backend == "dask":
@@ -80,13 +81,36 @@ def run_jobs(
         bar.close()
 
 
-def _n_workers(n_jobs: int | None) -> int:
+def check_n_jobs(n_jobs: Any) -> int | None:
+    """Return ``n_jobs`` as an int or None, or raise if it is neither None nor a non-zero int.
+
+    Parameters
+    ----------
+    n_jobs : Any
+        The value to check; numpy integers are accepted.
+
+    Returns
+    -------
+    int or None
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming ``n_jobs``, the value and what is allowed.
+    """
     if n_jobs is None:
-        return 1
+        return None
     if not is_integer(n_jobs) or n_jobs == 0:
         raise InvalidParameterError(f"n_jobs must be a non-zero int (-1 for every core) or None; got {n_jobs!r}.")
+    return int(n_jobs)
+
+
+def _n_workers(n_jobs: int | None) -> int:
+    n_jobs = check_n_jobs(n_jobs)
+    if n_jobs is None:
+        return 1
     cores = os.cpu_count() or 1
-    return int(n_jobs) if n_jobs > 0 else max(1, cores + 1 + int(n_jobs))
+    return n_jobs if n_jobs > 0 else max(1, cores + 1 + n_jobs)
 
 
 def _run_on_dask(jobs: Sequence[tuple[Callable, tuple]], bar: Any) -> list[Any]:

@@ -11,9 +11,10 @@ import pandas as pd
 
 from tsrnn._validation import InvalidParameterError, Options, check_horizon, check_positive_int
 
-__all__ = ["WalkForward"]
+__all__ = ["WalkForward", "SCHEMES"]
 
-_SCHEMES = Options("expanding", "sliding")
+#: The training schemes of a walk-forward backtest: keep all the past, or only the last ``train_length`` periods.
+SCHEMES = ("expanding", "sliding")
 
 
 class WalkForward:
@@ -82,7 +83,7 @@ class WalkForward:
         """Positions of the last training observation of every fold."""
         horizon = check_horizon(self.horizon)
         step = horizon if self.step is None else check_positive_int(self.step, "step")
-        if not _SCHEMES(self.scheme):
+        if not Options(*SCHEMES)(self.scheme):
             raise InvalidParameterError(f"scheme must be 'expanding' or 'sliding'; got {self.scheme!r}.")
         index = self._index_of(y)
         n = len(index)
