@@ -6,7 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from tsrnn import ARForecaster, Comparison, GRUForecaster, NaiveForecaster, compare
+from tsrnn import ARForecaster, Comparison, GRUForecaster, NaiveForecaster, WalkForward, compare
+from tsrnn._validation import InvalidParameterError
 from tsrnn.metrics import diebold_mariano
 
 matplotlib.use("Agg")
@@ -115,14 +116,55 @@ def test_several_series_are_scored_separately(y_frame):
 
 
 def test_bad_arguments(y):
-    with pytest.raises(ValueError, match="baseline"):
+    with pytest.raises(InvalidParameterError, match="baseline"):
         compare({"ar": ARForecaster()}, y, horizon=5, baseline="seasonal")
-    with pytest.raises(TypeError, match="models"):
+    with pytest.raises(InvalidParameterError, match="models"):
         compare("ar", y, horizon=5)
-    with pytest.raises(TypeError, match="forecaster"):
+    with pytest.raises(InvalidParameterError, match=r"models\['x'\] must be a forecaster"):
         compare({"x": 3}, y, horizon=5)
-    with pytest.raises(ValueError, match="empty"):
+    with pytest.raises(InvalidParameterError, match="empty"):
         compare({}, y, horizon=5)
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"coverage": 1.5}, r"coverage must be a float in \(0, 1\).*got 1\.5"),
+        ({"coverage": "90%"}, "coverage .*got '90%'"),
+        ({"refit": 0}, "refit .*got 0"),
+        ({"warm_start": -2}, "warm_start .*got -2"),
+        ({"scheme": "rolling"}, "scheme .*got 'rolling'"),
+        ({"n_jobs": 0}, "n_jobs .*got 0"),
+        ({"cv": WalkForward(horizon=3, initial=150)}, "horizon=5 differs from the cv's horizon=3"),
+    ],
+    ids=str,
+)
+def test_the_backtest_arguments_are_checked_as_in_backtest(y, kwargs, words):
+    with pytest.raises(InvalidParameterError, match=words):
+        compare([ARForecaster(lags=1)], y, horizon=5, initial=150, progress=False, **kwargs)
+
+
+def test_settings_record_the_coverage_and_numpy_scalars_are_accepted(y):
+    comparison = compare(
+        [ARForecaster(lags=1)], y, horizon=np.int64(5), initial=np.int64(140), refit=np.int64(2),
+        coverage=np.float64(0.8), progress=False,
+    )  # fmt: skip
+    assert comparison.settings["coverage"] == 0.8 and "intervals" not in comparison.settings
+    assert comparison.settings["horizon"] == 5 and comparison.settings["refit"] == 2
+    assert "coverage" in comparison.scores.columns
+
+
+def test_a_sliding_scheme_is_described_in_the_report(y):
+    comparison = compare([ARForecaster(lags=1)], y, horizon=5, initial=100, scheme="sliding", progress=False)
+    assert comparison.settings["cv"].train_length == 100
+    assert "each trained on the last 100 periods" in comparison.to_markdown()
+
+
+def test_the_plots_are_importable_from_report_and_plots():
+    from tsrnn import plots, report
+
+    for name in ("plot_forecasts", "plot_error_by_step", "plot_error_by_cutoff", "plot_skill", "plot_calibration"):
+        assert getattr(report, name) is getattr(plots, name)
 
 
 def test_covariates_per_model(y):

@@ -33,7 +33,8 @@ def describe(comparison: Any) -> dict[str, str]:
         "span": f"{_stamp(index[0])} to {_stamp(index[-1])} ({len(index)} observations)",
         "frequency": str(freq),
         "folds": f"{len(cutoffs)} cutoffs from {_stamp(cutoffs[0])} to {_stamp(cutoffs[-1])}, "
-        f"every {cv.step or cv.horizon} periods",
+        f"every {cv.step or cv.horizon} periods"
+        + (f", each trained on the last {cv.train_length} periods" if cv.scheme == "sliding" else ""),
         "horizon": str(comparison.settings["horizon"]),
         "refit": refit_text + (" (warm start)" if comparison.settings["warm_start"] else ""),
         "intervals": "none"

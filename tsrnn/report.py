@@ -19,7 +19,7 @@ import pandas as pd
 from tsrnn import documents
 from tsrnn import metrics as _metrics
 from tsrnn._validation import InvalidParameterError
-from tsrnn.backtest import BacktestResult, fold_jobs, plan_backtest, run_jobs
+from tsrnn.backtest import BacktestResult, check_forecaster, fold_jobs, plan_backtest, run_jobs
 from tsrnn.plots import plot_calibration, plot_error_by_cutoff, plot_error_by_step, plot_forecasts, plot_skill
 from tsrnn.results import check_metrics
 
@@ -54,8 +54,7 @@ def _named_models(models: Any) -> dict[str, Any]:
     if not named:
         raise InvalidParameterError("models is empty; pass at least one forecaster.")
     for name, model in named.items():
-        if not all(hasattr(model, m) for m in ("fit", "predict", "get_params")):
-            raise InvalidParameterError(f"models[{name!r}] is not a forecaster: {model!r}.")
+        check_forecaster(model, f"models[{name!r}]")
     as_text = [str(k) for k in named]
     twice = [k for k in dict.fromkeys(as_text) if as_text.count(k) > 1]
     if twice:
@@ -86,6 +85,7 @@ def compare(
     cv: Any = None,
     step: int | None = None,
     initial: Any = None,
+    scheme: str = "expanding",
     refit: bool | int = True,
     warm_start: bool | int = False,
     coverage: float | None = 0.9,
@@ -111,7 +111,7 @@ def compare(
         AR(p), which takes no past-only covariates, beside networks that do.
     horizon : int
         Periods forecast at each cutoff.
-    cv, step, initial
+    cv, step, initial, scheme
         The folds, as in :func:`tsrnn.backtest`.
     refit, warm_start
         Refit policy of every model, as in :func:`tsrnn.backtest`.
@@ -156,7 +156,7 @@ def compare(
     per_model = {name: (X.get(name) if isinstance(X, Mapping) else X) for name in named}
     plans = {
         name: plan_backtest(
-            y, per_model[name], cv=cv, horizon=horizon, step=step, initial=initial, refit=refit,
+            y, per_model[name], cv=cv, horizon=horizon, step=step, initial=initial, scheme=scheme, refit=refit,
             warm_start=warm_start, coverage=coverage, quantiles=quantiles,
         )
         for name in named
