@@ -49,6 +49,8 @@ def test_backtest_of_one_model_on_a_users_csv(capsys, tmp_path):
         (["compare", "--models", "naive,prophet"], "unknown model 'prophet'"),
         (["compare", "--csv", "/no/such/file.csv", "--target", "x"], "no such file"),
         (["compare", "--cutoffs", "1000"], "too few"),
+        (["compare", "--coverage", "1.5"], "coverage must be a float in (0, 1)"),
+        (["backtest", "--model", "ar", "--coverage", "0"], "coverage must be a float in (0, 1)"),
     ],
 )
 def test_user_errors_are_one_line_without_traceback(capsys, tmp_path, argv, words):

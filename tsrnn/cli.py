@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from tsrnn.datasets import _DATASETS, list_datasets, load_dataset
+from tsrnn.datasets import list_datasets, load_dataset
 
 __all__ = ["main"]
 
@@ -106,7 +106,7 @@ def _load_series(args: argparse.Namespace) -> tuple[pd.Series, pd.DataFrame | No
             frame = load_dataset(args.dataset)
         except ValueError as error:
             raise UserError(str(error)) from None
-        target = args.target or _DATASETS[args.dataset].target
+        target = args.target or list_datasets().loc[args.dataset, "target"]
         missing = [c for c in [target, *args.covariates] if c not in frame.columns]
         if missing:
             raise UserError(
