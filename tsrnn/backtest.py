@@ -19,7 +19,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from tsrnn.parallel import check_n_jobs, run_jobs
-from tsrnn.plans import BacktestPlan, check_forecaster, plan_backtest
+from tsrnn.plans import BacktestPlan, check_is_forecaster, plan_backtest
 from tsrnn.results import BacktestResult, Fold
 from tsrnn.splitters import WalkForward
 
@@ -28,7 +28,7 @@ __all__ = [
     "plan_backtest",
     "BacktestPlan",
     "fold_jobs",
-    "check_forecaster",
+    "check_is_forecaster",
     "WalkForward",
     "BacktestResult",
     "run_jobs",
@@ -214,7 +214,7 @@ def backtest(
     -------
     BacktestResult
     """
-    check_forecaster(forecaster)
+    check_is_forecaster(forecaster)
     plan = plan_backtest(
         y, X, cv=cv, horizon=horizon, step=step, initial=initial, scheme=scheme, refit=refit,
         warm_start=warm_start, coverage=coverage, quantiles=quantiles,

@@ -24,7 +24,7 @@ from tsrnn._validation import (
 )
 from tsrnn.splitters import SCHEMES, WalkForward
 
-__all__ = ["BacktestPlan", "plan_backtest", "check_forecaster"]
+__all__ = ["BacktestPlan", "plan_backtest", "check_is_forecaster"]
 
 
 @dataclass(frozen=True)
@@ -74,7 +74,7 @@ _FORECASTER_METHODS = (
 )  # fmt: skip
 
 
-def check_forecaster(forecaster: Any, name: str = "forecaster") -> Any:
+def check_is_forecaster(forecaster: Any, name: str = "forecaster") -> Any:
     """Return ``forecaster``, or raise if it is not an instance of a forecaster.
 
     Parameters

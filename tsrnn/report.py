@@ -19,7 +19,7 @@ import pandas as pd
 from tsrnn import documents
 from tsrnn import metrics as _metrics
 from tsrnn._validation import InvalidParameterError
-from tsrnn.backtest import BacktestResult, check_forecaster, fold_jobs, plan_backtest, run_jobs
+from tsrnn.backtest import BacktestResult, check_is_forecaster, fold_jobs, plan_backtest, run_jobs
 from tsrnn.plots import plot_calibration, plot_error_by_cutoff, plot_error_by_step, plot_forecasts, plot_skill
 from tsrnn.results import check_metrics
 
@@ -54,7 +54,7 @@ def _named_models(models: Any) -> dict[str, Any]:
     if not named:
         raise InvalidParameterError("models is empty; pass at least one forecaster.")
     for name, model in named.items():
-        check_forecaster(model, f"models[{name!r}]")
+        check_is_forecaster(model, f"models[{name!r}]")
     as_text = [str(k) for k in named]
     twice = [k for k in dict.fromkeys(as_text) if as_text.count(k) > 1]
     if twice:
