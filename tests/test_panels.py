@@ -58,3 +58,24 @@ def test_custom_column_names_and_a_series():
 def test_bad_long_tables_are_explained(make, error, words):
     with pytest.raises(error, match=words):
         from_long(make(_long_panel()))
+
+
+def test_panel_scores_aggregate_the_series_and_pool_the_test():
+    from sklearn.linear_model import Ridge
+
+    from tsrnn import RegressionForecaster, compare
+
+    wide = from_long(_long_panel())
+    models = {
+        "ridge": RegressionForecaster(Ridge(), window=12, strategy="direct", horizon=4),
+        "gru": GRUForecaster(window=12, horizon=4, hidden_size=4, epochs=2, random_state=0),
+    }
+    comparison = compare(models, wide, horizon=4, initial=80, baseline="ridge", progress=False)
+    panel = comparison.panel()
+    per_series = comparison.scores.reset_index().pivot(index="series", columns="model", values="mase")
+    assert panel.loc["gru", "mean_mase"] == pytest.approx(per_series["gru"].mean())
+    assert panel.loc["gru", "gmean_mase"] == pytest.approx(np.exp(np.log(per_series["gru"]).mean()))
+    assert panel.loc["gru", "beats_baseline"] == pytest.approx((per_series["gru"] < per_series["ridge"]).mean())
+    assert np.isnan(panel.loc["ridge", "dm_pvalue"]) and 0 <= panel.loc["gru", "dm_pvalue"] <= 1
+    fig = comparison.plot_skill_distribution()
+    assert fig.axes[0].get_title().startswith("Skill against ridge")

@@ -52,6 +52,8 @@ def figures(comparison: Any) -> list[tuple[str, Any]]:
         ("Error per cutoff", comparison.plot_error_by_cutoff()),
         ("Skill against the baseline", comparison.plot_skill()),
     ]
+    if len(comparison.series) > 1:
+        titled.append(("Skill on each series of the panel", comparison.plot_skill_distribution()))
     if comparison.settings.get("quantiles") is not None:
         titled.append(("Calibration of the quantiles", comparison.plot_calibration()))
     return titled
@@ -103,6 +105,12 @@ def write_html(comparison: Any, path: Path) -> Path:
             f"<figcaption>{html.escape(title)}</figcaption></figure>"
         )
     scores = comparison.scores.round(4).to_html(classes="scores", border=0, na_rep="")
+    if len(comparison.series) > 1:
+        scores += (
+            "<h3>Across the panel</h3><p>Mean and geometric mean of the per-series MASE, the share of series on which "
+            "the model beats the baseline, the median skill, and a Diebold-Mariano test on every series pooled.</p>"
+            + comparison.panel().round(4).to_html(classes="scores", border=0, na_rep="")
+        )
     document = _HTML.format(
         title=html.escape(f"Forecast comparison: {', '.join(comparison.series)}"),
         description=rows,

@@ -9,12 +9,21 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+import numpy as np
 import pandas as pd
 
 if TYPE_CHECKING:
     from tsrnn.report import Comparison
 
-__all__ = ["plot_forecasts", "plot_error_by_step", "plot_error_by_cutoff", "plot_skill", "plot_calibration", "label"]
+__all__ = [
+    "plot_forecasts",
+    "plot_error_by_step",
+    "plot_error_by_cutoff",
+    "plot_skill",
+    "plot_skill_distribution",
+    "plot_calibration",
+    "label",
+]
 
 
 def label(text: Any) -> str:
@@ -157,4 +166,29 @@ def plot_calibration(comparison: Any) -> Any:
     ax.set_xlim(0, 1)
     ax.set_ylim(0, 1)
     ax.legend(fontsize="small")
+    return fig
+
+
+def plot_skill_distribution(comparison: Comparison) -> Any:
+    """Each model's skill against the baseline on every series of a panel: one dot per series, the median marked.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    fig, ax = _new_figure(8, 4)
+    scores = comparison.scores.reset_index()
+    if "series" not in scores:
+        scores["series"] = comparison.series[0]
+    models = [m for m in comparison.results if m != comparison.baseline]
+    rng = np.random.default_rng(0)  # a fixed jitter: the same figure every time
+    for k, model in enumerate(models):
+        skill = scores.loc[scores["model"] == model, "skill"].to_numpy()
+        ax.scatter(k + rng.uniform(-0.15, 0.15, len(skill)), skill, s=14, color=comparison.colors[model], alpha=0.7)
+        ax.hlines(np.nanmedian(skill), k - 0.3, k + 0.3, color="black", linewidth=1.5)
+    ax.axhline(0.0, color="black", linewidth=0.8, linestyle="--")
+    ax.set_xticks(range(len(models)), [label(m) for m in models])
+    ax.set_title(f"Skill against {label(comparison.baseline)} on each series (line: median)")
+    ax.set_xlabel("model")
+    ax.set_ylabel("skill = 1 - MASE / MASE of baseline")
     return fig

@@ -20,7 +20,14 @@ from tsrnn import documents
 from tsrnn import metrics as _metrics
 from tsrnn._validation import InvalidParameterError
 from tsrnn.backtest import BacktestResult, check_is_forecaster, fold_jobs, plan_backtest, run_jobs
-from tsrnn.plots import plot_calibration, plot_error_by_cutoff, plot_error_by_step, plot_forecasts, plot_skill
+from tsrnn.plots import (
+    plot_calibration,
+    plot_error_by_cutoff,
+    plot_error_by_step,
+    plot_forecasts,
+    plot_skill,
+    plot_skill_distribution,
+)
 from tsrnn.results import check_metrics
 
 __all__ = [
@@ -275,17 +282,61 @@ class Comparison:
             return table.drop(columns="series").set_index("model")
         return table.set_index(["model", "series"])
 
+    def _paired_errors(self, name: str, series: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Errors of ``name`` and of the baseline on the same (series, cutoff, step), missing actuals left out."""
+        keys = ["series", "cutoff", "step"]
+        ours = self.results[name].forecasts
+        theirs = self.results[self.baseline].forecasts
+        pairs = ours[ours["series"].isin(series)].merge(theirs, on=keys, suffixes=("", "_base"))
+        pairs = pairs[pairs["y_true"].notna()].sort_values(keys)
+        return (pairs["y_pred"] - pairs["y_true"]).to_numpy(), (pairs["y_pred_base"] - pairs["y_true"]).to_numpy()
+
     def _dm(self, result: BacktestResult, base: BacktestResult, series: str, name: str) -> tuple[float, float]:
         if name == self.baseline:
             return np.nan, np.nan
-        keys = ["cutoff", "step"]
-        ours = result.forecasts[result.forecasts["series"] == series].sort_values(keys)
-        theirs = base.forecasts[base.forecasts["series"] == series].sort_values(keys)
-        errors_a = (ours["y_pred"] - ours["y_true"]).to_numpy()
-        errors_b = (theirs["y_pred"] - theirs["y_true"]).to_numpy()
+        errors_a, errors_b = self._paired_errors(name, [series])
         if len(errors_a) < 3:
             return np.nan, np.nan
         return _metrics.diebold_mariano(errors_a, errors_b, horizon=self.settings["horizon"], power=1)
+
+    def panel(self) -> pd.DataFrame:
+        """Scores across the series of a panel, one row per model.
+
+        Returns
+        -------
+        pd.DataFrame
+            ``mean_mase`` and ``gmean_mase`` (arithmetic and geometric mean of
+            the per-series MASE, over series where it is defined),
+            ``beats_baseline`` (share of series with a lower MASE than the
+            baseline's), ``median_skill``, and ``dm_stat``/``dm_pvalue``: a
+            Diebold-Mariano test on the absolute-error differentials of all
+            series pooled, series after series.
+        """
+        table = self.scores.reset_index()
+        if "series" not in table:
+            table["series"] = self.series[0]
+        mase = table.pivot(index="series", columns="model", values="mase")
+        rows = {}
+        for name in self.results:
+            values = mase[name]
+            defined = values[np.isfinite(values) & (values > 0)]
+            errors_a, errors_b = self._paired_errors(name, self.series)
+            test = (np.nan, np.nan)
+            if name != self.baseline and len(errors_a) >= 3:
+                test = _metrics.diebold_mariano(errors_a, errors_b, horizon=self.settings["horizon"], power=1)
+            rows[name] = {
+                "mean_mase": float(defined.mean()) if len(defined) else np.nan,
+                "gmean_mase": float(np.exp(np.log(defined).mean())) if len(defined) else np.nan,
+                "beats_baseline": float((values < mase[self.baseline]).mean()),
+                "median_skill": float((1.0 - values / mase[self.baseline]).median()),
+                "dm_stat": test[0],
+                "dm_pvalue": test[1],
+            }
+        return pd.DataFrame.from_dict(rows, orient="index").rename_axis("model").sort_values("gmean_mase")
+
+    def plot_skill_distribution(self) -> Any:
+        """Per-series skill of each model against the baseline; see :func:`plot_skill_distribution`."""
+        return plot_skill_distribution(self)
 
     def verdicts(self) -> list[str]:
         """The significance results in words, one sentence per model and series."""
