@@ -112,3 +112,21 @@ def test_coverage_at_least_as_close_to_nominal_as_mapies_aci():
     )
     our_coverage = _walk_coverage(ours, y, 400)
     assert abs(our_coverage - 0.9) <= abs(np.mean(their_hits) - 0.9) + 0.01
+
+
+def test_a_failed_update_leaves_the_wrapper_as_it_was():
+    class Picky(NaiveForecaster):
+        def _update(self, values):
+            if np.abs(values).max() > 1e3:
+                raise ValueError("refused")
+            super()._update(values)
+
+    y = _volatility_jump()
+    f = AdaptiveConformal(Picky(), refit=False).fit(y.iloc[:200])
+    alphas, scores = f.alphas_.copy(), len(f.scores_[0])
+    bad = y.iloc[200:205].copy()
+    bad.iloc[3] = 1e4
+    with pytest.raises(ValueError, match="refused"):
+        f.update(bad)
+    assert np.array_equal(f.alphas_, alphas) and len(f.scores_[0]) == scores
+    assert np.isfinite(f.update(y.iloc[200:201]).predict_interval(1).to_numpy()).all()

@@ -167,3 +167,21 @@ def test_a_gap_too_early_to_forecast_from_is_explained():
     tail.iloc[:] = np.nan  # the whole tail unknown: filled from the observed history, as far as it reaches
     f.update(tail)
     assert np.isfinite(f.predict(2).to_numpy()).all()
+
+
+def test_intervals_after_a_gap_at_the_end_are_those_of_longer_forecasts():
+    y = synthetic_series()
+    gappy = y.copy()
+    gappy.iloc[-3:] = np.nan
+    f = RegressionForecaster(Ridge(), window=12).fit(y.iloc[:-3]).update(gappy.iloc[-3:])
+    g = RegressionForecaster(Ridge(), window=12).fit(y.iloc[:-3])
+    widths_after_gap = np.diff(f.predict_interval(2).to_numpy(), axis=1)[:, 0]
+    widths_four_ahead = np.diff(g.predict_interval(5).to_numpy(), axis=1)[3:, 0]
+    np.testing.assert_allclose(widths_after_gap, widths_four_ahead)
+
+
+def test_business_days_with_holidays_are_recognised():
+    from tsrnn._index import likely_freq
+
+    days = pd.bdate_range("2024-01-02", periods=120).delete([10, 40, 80])
+    assert likely_freq(days) == "B"

@@ -67,7 +67,10 @@ def likely_freq(index: pd.DatetimeIndex) -> str | None:
     answers = [pd.DatetimeIndex(index[i : i + 3], freq="infer").freq for i in starts]
     answers = pd.Series([a.freqstr for a in answers if a is not None], dtype=object)
     if not answers.empty:
-        return str(answers.value_counts().index[0])
+        best = str(answers.value_counts().index[0])
+        if best == "D" and not (index.dayofweek >= 5).any() and len(index) >= 10:
+            return "B"  # weekdays only: business days with holidays, not days with missing weekends
+        return best
     step = pd.Series(index[1:] - index[:-1]).mode()[0]  # no regular run: the most common step
     if step % pd.Timedelta(days=1) == pd.Timedelta(0):
         return f"{step.days}D" if step.days > 1 else "D"

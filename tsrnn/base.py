@@ -9,6 +9,7 @@ outputs back on the future index.
 
 from __future__ import annotations
 
+import numbers
 import warnings
 from typing import Any, ClassVar
 
@@ -139,7 +140,7 @@ class BaseForecaster(BaseEstimator):
             self.past_, self.future_ = self.covariates_.in_sample(X, data.index, data.freq, "X", "y")
             self._fit_inputs(data, y, X)
             self.cutoff_ = data.index[-1]
-            self.fitted_params_ = self.get_params(deep=False)
+            self.fitted_params_ = self.get_params(deep=True)
             self._warn_if_constant(data)
         return self
 
@@ -281,7 +282,7 @@ class BaseForecaster(BaseEstimator):
         fitted = getattr(self, "fitted_params_", None)
         if fitted is None:
             return
-        current = self.get_params(deep=False)
+        current = self.get_params(deep=True)
         changed = [name for name in current if not _same(current[name], fitted.get(name))]
         if changed:
             name = changed[0]
@@ -373,6 +374,11 @@ class BaseForecaster(BaseEstimator):
 def _same(a: Any, b: Any) -> bool:
     if a is b:
         return True
+    if isinstance(a, numbers.Number) and isinstance(b, numbers.Number):
+        return bool(a == b)  # np.int64(5) is the same setting as 5
+    if hasattr(a, "get_params") and type(a) is type(b):
+        params_a, params_b = a.get_params(deep=False), b.get_params(deep=False)
+        return params_a.keys() == params_b.keys() and all(_same(params_a[k], params_b[k]) for k in params_a)
     try:
         return type(a) is type(b) and bool(a == b)
     except (TypeError, ValueError):

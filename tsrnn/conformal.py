@@ -10,6 +10,7 @@ the long-run coverage holds even when the scale of the errors drifts.
 
 from __future__ import annotations
 
+import copy
 from typing import Any, ClassVar
 
 import numpy as np
@@ -159,7 +160,15 @@ class AdaptiveConformal(BaseForecaster):
             self._pending = self._pending[:-1]
             self._issue()
 
+    @property
+    def allows_missing(self) -> bool:  # type: ignore[override]
+        """Missing values are accepted when the wrapped forecaster accepts them."""
+        return bool(getattr(self.forecaster, "allows_missing", False))
+
     def _update_inputs(self, data: SeriesData, y_new: Any, X_new: Any) -> None:
+        # The walk changes these in place: work on copies, so a failed update leaves the originals as they were.
+        for name in ("forecaster_", "_pending", "alphas_", "scores_"):
+            setattr(self, name, copy.deepcopy(getattr(self, name)))
         self._walk(data.values, y_new, X_new)
 
     def _walk(self, values: np.ndarray, y: Any, X: Any) -> None:

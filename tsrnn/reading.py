@@ -44,7 +44,7 @@ def _sniff(path: Path) -> str:
 def _time_index(column: pd.Series, dayfirst: bool, name: str, cli: bool) -> pd.Index:
     """The column as a time index: periods for years, quarters and months, timestamps otherwise."""
     if pd.api.types.is_integer_dtype(column.dtype):
-        if column.between(1, 9999).all():
+        if column.between(1000, 2999).all():  # four-digit years; other integers are plain steps
             return pd.PeriodIndex(pd.to_datetime(column.astype(str), format="%Y"), freq="Y")
         return pd.Index(column.to_numpy(), name=column.name)
     text = column.astype(str).str.strip()
@@ -84,9 +84,18 @@ def _day_first_likely(text: pd.Series) -> bool:
     return bool((parts[0].astype(int) > 12).any())
 
 
-def _numbers(column: pd.Series, name: str) -> pd.Series:
-    """A text column as numbers; entries that are not numbers become missing values, with a warning."""
-    numbers = pd.to_numeric(column.str.strip().str.replace(",", ".", regex=False), errors="coerce")
+def _numbers(column: pd.Series, name: str, decimal_comma: bool = False) -> pd.Series:
+    """A text column as numbers; entries that are not numbers become missing values, with a warning.
+
+    A comma is a decimal mark in files separated by semicolons, a thousands separator otherwise.
+    """
+    text = column.astype(str).str.strip()
+    text = (
+        text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
+        if decimal_comma
+        else (text.str.replace(",", "", regex=False))
+    )
+    numbers = pd.to_numeric(text.where(column.notna()), errors="coerce")
     unreadable = numbers.isna() & column.notna()
     if unreadable.any():
         warnings.warn(
@@ -170,8 +179,8 @@ def read_series(
     frame.index = _time_index(frame[date_column], dayfirst, date_column, cli)
     frame = frame[wanted].sort_index()
     for column in wanted:
-        if frame[column].dtype == object:
-            frame[column] = _numbers(frame[column], column)
+        if not pd.api.types.is_numeric_dtype(frame[column].dtype):
+            frame[column] = _numbers(frame[column].astype(object), column, decimal_comma=separator == ";")
     if freq is not None or fill is not None:
         fill_method = None if fill in (None, "none") else fill
         if isinstance(frame.index, pd.DatetimeIndex | pd.PeriodIndex):

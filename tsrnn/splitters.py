@@ -9,7 +9,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from tsrnn._validation import InvalidParameterError, Options, check_horizon, check_positive_int
+from tsrnn._validation import InvalidParameterError, Options, check_horizon, check_positive_int, is_integer
 
 __all__ = ["WalkForward", "SCHEMES"]
 
@@ -115,6 +115,12 @@ class WalkForward:
             position = index.get_loc(initial)
         except (KeyError, TypeError, ValueError):
             raise InvalidParameterError(f"initial={initial!r} is not a timestamp of the series.") from None
+        if isinstance(position, slice):  # a partial date ("2020-02"): the first training set ends with that period
+            return int(position.stop)
+        if not is_integer(position):
+            raise InvalidParameterError(
+                f"initial={initial!r} matches several timestamps; pass one timestamp or an int."
+            )
         return int(position) + 1
 
     def split(self, y: Any, X: Any = None, groups: Any = None) -> Iterator[tuple[np.ndarray, np.ndarray]]:

@@ -208,27 +208,38 @@ class WindowForecaster(BaseForecaster):
         per_series = list(errors[:, :horizon].reshape(self.n_series_, -1, horizon))
         empty = [j for j, e in enumerate(per_series) if np.isnan(e[:, 0]).all()]
         if empty and len(empty) < self.n_series_:
-            spread = np.nanstd(self.y_[: self.n_fit_], axis=0)
+            # The size of one-step changes measures how large forecast errors run, in any units.
+            spread = np.nanmean(np.abs(np.diff(self.y_[: self.n_fit_], axis=0)), axis=0)
             spread = np.where(spread > 0, spread, 1.0)
             pooled = np.vstack([e / spread[j] for j, e in enumerate(per_series) if j not in empty])
             for j in empty:
                 per_series[j] = pooled * spread[j]
         return per_series
 
-    @staticmethod
-    def _halfwidths(errors: np.ndarray, coverage: float) -> np.ndarray:
-        return np.column_stack([conformal_halfwidth(e, coverage, _MIN_CALIBRATION_ERRORS) for e in errors])
+    def _gap_lengths(self) -> np.ndarray:
+        """Per series, the periods since its last observation: the forecasts of step h are then (gap + h)-step ones."""
+        observed = ~np.isnan(self.y_)
+        last = len(self.y_) - 1 - np.argmax(observed[::-1], axis=0)
+        return (len(self.y_) - 1 - last).astype(int)
+
+    def _halfwidths_after_gaps(self, horizon: int, coverage: float) -> np.ndarray:
+        """Half-widths (horizon, n_series), each series' errors taken from the steps after its gap."""
+        gaps = self._gap_lengths()
+        errors = self._errors_for(horizon + int(gaps.max()))
+        return np.column_stack(
+            [conformal_halfwidth(e, coverage, _MIN_CALIBRATION_ERRORS)[g : g + horizon] for e, g in zip(errors, gaps)]
+        )
 
     def _predict_interval(self, horizon: int, coverage: float, future: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         point = self._predict(horizon, future)
-        half = self._halfwidths(self._errors_for(horizon), coverage)
+        half = self._halfwidths_after_gaps(horizon, coverage)
         return point - half, point + half
 
     def _predict_quantiles(self, horizon: int, levels: np.ndarray, future: np.ndarray) -> np.ndarray:
-        # The base class's reading of the intervals, with one forecast and one error set for every level.
-        point, errors = self._predict(horizon, future), self._errors_for(horizon)
+        # The base class's reading of the intervals, with one forecast for every level.
+        point = self._predict(horizon, future)
         out = np.repeat(point[:, :, None], len(levels), axis=2)
         for k, level in enumerate(levels):
             if level != 0.5:
-                out[:, :, k] += np.sign(level - 0.5) * self._halfwidths(errors, abs(2.0 * level - 1.0))
+                out[:, :, k] += np.sign(level - 0.5) * self._halfwidths_after_gaps(horizon, abs(2.0 * level - 1.0))
         return out
