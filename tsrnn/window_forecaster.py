@@ -222,24 +222,28 @@ class WindowForecaster(BaseForecaster):
         last = len(self.y_) - 1 - np.argmax(observed[::-1], axis=0)
         return (len(self.y_) - 1 - last).astype(int)
 
-    def _halfwidths_after_gaps(self, horizon: int, coverage: float) -> np.ndarray:
-        """Half-widths (horizon, n_series), each series' errors taken from the steps after its gap."""
+    def _errors_after_gaps(self, horizon: int) -> tuple[list[np.ndarray], np.ndarray]:
+        """Each series' calibration errors, long enough for ``horizon`` steps after its gap, and the gaps."""
         gaps = self._gap_lengths()
-        errors = self._errors_for(horizon + int(gaps.max()))
+        return self._errors_for(horizon + int(gaps.max())), gaps
+
+    @staticmethod
+    def _halfwidths(errors: list[np.ndarray], gaps: np.ndarray, horizon: int, coverage: float) -> np.ndarray:
+        """Half-widths (horizon, n_series), each series' errors taken from the steps after its gap."""
         return np.column_stack(
             [conformal_halfwidth(e, coverage, _MIN_CALIBRATION_ERRORS)[g : g + horizon] for e, g in zip(errors, gaps)]
         )
 
     def _predict_interval(self, horizon: int, coverage: float, future: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         point = self._predict(horizon, future)
-        half = self._halfwidths_after_gaps(horizon, coverage)
+        half = self._halfwidths(*self._errors_after_gaps(horizon), horizon, coverage)
         return point - half, point + half
 
     def _predict_quantiles(self, horizon: int, levels: np.ndarray, future: np.ndarray) -> np.ndarray:
-        # The base class's reading of the intervals, with one forecast for every level.
-        point = self._predict(horizon, future)
+        # The base class's reading of the intervals, with one forecast and one set of errors for every level.
+        point, (errors, gaps) = self._predict(horizon, future), self._errors_after_gaps(horizon)
         out = np.repeat(point[:, :, None], len(levels), axis=2)
         for k, level in enumerate(levels):
             if level != 0.5:
-                out[:, :, k] += np.sign(level - 0.5) * self._halfwidths_after_gaps(horizon, abs(2.0 * level - 1.0))
+                out[:, :, k] += np.sign(level - 0.5) * self._halfwidths(errors, gaps, horizon, abs(2.0 * level - 1.0))
         return out
