@@ -13,7 +13,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["check_index", "future_index", "season_length_for", "likely_freq"]
+__all__ = ["check_index", "future_index", "season_length_for", "likely_freq", "take_rows"]
 
 # Seasonal period implied by a frequency: the cycle users of that frequency mean.
 _SEASON_BY_FREQ = {"h": 24, "D": 7, "B": 5, "W": 52, "M": 12, "MS": 12, "ME": 12, "Q": 4, "QS": 4, "QE": 4}
@@ -153,3 +153,12 @@ def _index_advice(index: pd.Index, name: str) -> str:
             f"{name}.index = pd.to_datetime({name}.index) (add dayfirst=True for dd/mm/yyyy)."
         )
     return f"{name} must be indexed by {allowed}, got a {kind}."
+
+
+def take_rows(data: Any, positions: np.ndarray | slice) -> Any:
+    """Rows of a series or covariates (pandas or numpy) by position; None stays None."""
+    if data is None:
+        return None
+    if isinstance(data, (pd.Series, pd.DataFrame)):
+        return data.iloc[positions]
+    return np.asarray(data)[positions]

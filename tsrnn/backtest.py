@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import clone
 
+from tsrnn._index import take_rows
 from tsrnn.parallel import check_n_jobs, run_jobs
 from tsrnn.plans import BacktestPlan, check_is_forecaster, plan_backtest
 from tsrnn.results import BacktestResult, Fold
@@ -33,14 +34,6 @@ __all__ = [
     "BacktestResult",
     "run_jobs",
 ]
-
-
-def _slice(y: Any, positions: np.ndarray | slice) -> Any:
-    if y is None:
-        return None
-    if isinstance(y, (pd.Series, pd.DataFrame)):
-        return y.iloc[positions]
-    return y[positions]
 
 
 def _columns(values: Any, level: Any) -> np.ndarray:
@@ -105,10 +98,10 @@ def _run_sequential(forecaster: Any, y: Any, X: Any, plan: BacktestPlan, progres
                 current.set_params(**warm)
             else:
                 current = clone(forecaster)
-            current.fit(_slice(y, train), _slice(X, train))
+            current.fit(take_rows(y, train), take_rows(X, train))
         else:
             new = slice(last_cutoff + 1, cutoff + 1)
-            current.update(_slice(y, new), _slice(X, new))
+            current.update(take_rows(y, new), take_rows(X, new))
         fit_seconds = time.perf_counter() - start
         predictions, lower, upper, quantiles, seconds = _predict_fold(current, plan, _future_X(forecaster, X, test))
         folds.append(Fold(cutoff, predictions, lower, upper, fit_seconds, seconds, quantiles))
@@ -143,7 +136,14 @@ def fold_jobs(forecaster: Any, y: Any, X: Any, plan: BacktestPlan) -> list[tuple
         return [
             (
                 _fit_and_predict,
-                (forecaster, _slice(y, train), _slice(X, train), int(train[-1]), plan, _future_X(forecaster, X, test)),
+                (
+                    forecaster,
+                    take_rows(y, train),
+                    take_rows(X, train),
+                    int(train[-1]),
+                    plan,
+                    _future_X(forecaster, X, test),
+                ),
             )
             for train, test in plan.splits
         ]

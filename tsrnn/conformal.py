@@ -14,9 +14,9 @@ import copy
 from typing import Any, ClassVar
 
 import numpy as np
-import pandas as pd
 from sklearn.base import clone
 
+from tsrnn._index import take_rows
 from tsrnn._validation import Interval, Options, Satisfies, SeriesData
 from tsrnn.base import BaseForecaster
 
@@ -151,9 +151,9 @@ class AdaptiveConformal(BaseForecaster):
         self.alphas_ = np.full((H, self.n_series_), 1.0 - float(self.coverage))
         self.n_scored_ = 0
         self._pending: list[tuple[np.ndarray, np.ndarray]] = []
-        self.forecaster_ = clone(self.forecaster).fit(_rows(y, slice(0, start)), _rows(X, slice(0, start)))
+        self.forecaster_ = clone(self.forecaster).fit(take_rows(y, slice(0, start)), take_rows(X, slice(0, start)))
         self._issue()
-        self._walk(data.values[start:], _rows(y, slice(start, n)), _rows(X, slice(start, n)))
+        self._walk(data.values[start:], take_rows(y, slice(start, n)), take_rows(X, slice(start, n)))
         if self.refit:
             self.forecaster_ = clone(self.forecaster).fit(y, X)
             # The refitted model forecasts from the same origin: reissue the forecasts still pending.
@@ -175,7 +175,7 @@ class AdaptiveConformal(BaseForecaster):
         """Score the pending forecasts against each new observation, adapt, move the origin, forecast again."""
         for i in range(len(values)):
             self._score(values[i])
-            self.forecaster_.update(_rows(y, slice(i, i + 1)), _rows(X, slice(i, i + 1)))
+            self.forecaster_.update(take_rows(y, slice(i, i + 1)), take_rows(X, slice(i, i + 1)))
             self._issue()
 
     def _issue(self) -> None:
@@ -213,12 +213,6 @@ class AdaptiveConformal(BaseForecaster):
     def _predict(self, horizon: int, future: np.ndarray) -> np.ndarray:
         return np.asarray(self.forecaster_.predict(horizon), dtype=float).reshape(horizon, self.n_series_)
 
-    def _update(self, values: np.ndarray) -> None:  # pragma: no cover - _update_inputs does the work
-        raise NotImplementedError
-
-    def _fit(self, values: np.ndarray) -> None:  # pragma: no cover - _fit_inputs does the work
-        raise NotImplementedError
-
     def _predict_interval(self, horizon: int, coverage: float, future: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         point = self._predict(horizon, future)
         half = self._halfwidths(self.alphas_ - (coverage - float(self.coverage)))
@@ -233,12 +227,3 @@ class AdaptiveConformal(BaseForecaster):
             else:  # beyond the calibrated steps: grow from the last one, as a random walk's errors do
                 widths[k] = half[last] * np.sqrt((k + 1) / (last + 1))
         return point - widths, point + widths
-
-
-def _rows(data: Any, rows: slice) -> Any:
-    """Rows of y or X (pandas or numpy) by position; None stays None."""
-    if data is None:
-        return None
-    if isinstance(data, (pd.Series, pd.DataFrame)):
-        return data.iloc[rows]
-    return np.asarray(data)[rows]
