@@ -23,9 +23,13 @@ def test_compare_writes_the_three_files(capsys, tmp_path):
     assert code == 0, out
     assert {"report.html", "scores.csv", "forecasts.csv"} <= {p.name for p in tmp_path.iterdir()}
     scores = pd.read_csv(tmp_path / "scores.csv", index_col=0)
-    assert set(scores.index) == {"naive", "ar", "gru"} and "mase" in out
+    assert set(scores.index) == {"naive", "ar", "gru"} and "MASE ↓" in out
+    assert out.splitlines()[0].endswith(".") and "has the lowest error" in out.splitlines()[0]  # the headline first
     forecasts = pd.read_csv(tmp_path / "forecasts.csv")
     assert len(forecasts) == 3 * 6 * 7
+    report = (tmp_path / "report.html").read_text()
+    # The provenance names the command that wrote the report, quoted as a shell would need it.
+    assert "tsrnn compare --dataset seattle-weather --target temp_max --models naive,ar,gru" in report
 
 
 def test_backtest_of_one_model_on_a_users_csv(capsys, tmp_path):

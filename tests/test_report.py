@@ -69,22 +69,41 @@ def test_verdicts_are_sentences(comparison):
 
 def test_plots_are_labelled_figures(comparison):
     for fig in (
-        comparison.plot_forecasts(),
         comparison.plot_error_by_step(),
+        comparison.plot_coverage_by_step(),
         comparison.plot_error_by_cutoff(),
         comparison.plot_skill(),
     ):
         ax = fig.axes[0]
         assert isinstance(fig, matplotlib.figure.Figure) and ax.get_title() and ax.get_xlabel() and ax.get_ylabel()
-    assert "degC" in comparison.plot_forecasts().axes[0].get_ylabel()
+
+
+def test_forecasts_are_small_multiples_in_rank_order(comparison):
+    fig = comparison.plot_forecasts()
+    order = list(comparison.scores.sort_values("rank").index)
+    assert len(fig.axes) == len(order) == 3
+    titles = [ax.get_title(loc="left") for ax in fig.axes]
+    assert [t.split()[0] for t in titles] == order and all("MASE" in t for t in titles)
+    # Every panel shows the actuals and its model's own interval, on shared axes.
+    assert all(ax.collections for ax in fig.axes) and all(ax.get_ylabel() == "y (°C)" for ax in fig.axes)
+    assert fig.axes[0].get_shared_y_axes().joined(fig.axes[0], fig.axes[-1])
+    assert "walk-forward forecasts" in fig.get_suptitle().lower()
+
+
+def test_skill_plot_marks_differences_that_are_not_significant(comparison):
+    fig = comparison.plot_skill()
+    notes = [t.get_text() for t in fig.axes[0].texts]
+    expected = ["n.s." in n for n in notes]
+    assert expected == [not p < 0.05 for p in comparison.scores.drop(index="naive")["dm_pvalue"]]
 
 
 def test_html_is_self_contained(comparison, tmp_path):
     path = comparison.to_html(tmp_path / "out" / "report.html")
     text = path.read_text()
     assert "<table" in text and 'class="dataframe scores"' in text
+    assert '<meta name="viewport"' in text and text.index(comparison.headline()[:40]) < text.index("<h2>Scores")
     images = re.findall(r'src="data:image/png;base64,([^"]+)"', text)
-    assert len(images) == 4
+    assert len(images) == 5  # forecasts, error by step, coverage by step, error per cutoff, skill
     assert all(base64.b64decode(i)[:8] == b"\x89PNG\r\n\x1a\n" for i in images)
     assert "http://" not in text and "https://" not in text
     for sentence in comparison.verdicts():
@@ -93,7 +112,11 @@ def test_html_is_self_contained(comparison, tmp_path):
 
 def test_markdown_has_the_table(comparison):
     text = comparison.to_markdown()
-    assert "| model |" in text and "| ar |" in text and text.count("\n- ") == 2
+    assert text.startswith(f"**{comparison.headline()}**")
+    assert "| model | MAE (°C) ↓ |" in text and "| ar |" in text
+    assert all(f"- {s}" in text for s in comparison.verdicts())
+    assert all(f"**{term}**" in text for term in comparison.glossary())
+    assert "| versions |" in text and "tsrnn.compare([naive, ar, gru]" in text
 
 
 def test_list_of_models_is_named_by_class(y):

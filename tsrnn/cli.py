@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from tsrnn import narrative
 from tsrnn.datasets import list_datasets, load_dataset
 
 __all__ = ["main"]
@@ -216,11 +217,14 @@ def _run(args: argparse.Namespace, names: list[str], baseline: str) -> None:
         coverage=args.coverage, baseline=baseline, n_jobs=args.n_jobs, progress=not args.quiet,
     )  # fmt: skip
     seconds = time.perf_counter() - start
+    comparison.provenance["call"] = narrative.command_line(getattr(args, "argv", None))
     _spreadsheet_safe(comparison.scores.reset_index()).to_csv(out / "scores.csv", index=False)
     _spreadsheet_safe(comparison.forecasts).to_csv(out / "forecasts.csv", index=False)
     comparison.to_html(out / "report.html")
+    print(comparison.headline())
+    print()
     with pd.option_context("display.width", 200, "display.max_columns", 30):
-        print(comparison.scores.round(3).to_string())
+        print(comparison.summary().to_string())
     print()
     for sentence in comparison.verdicts():
         print(sentence)
@@ -334,6 +338,7 @@ def _parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (0 success, 2 a user error)."""
     args = _parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)
     with warnings.catch_warnings():
         # A shell user reads warnings as one line each, not as a source line and a category.
         warnings.showwarning = lambda message, *_, **__: print(f"tsrnn: warning: {message}", file=sys.stderr)

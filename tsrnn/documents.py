@@ -12,9 +12,12 @@ import io
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
-__all__ = ["describe", "figures", "markdown", "write_html"]
+from tsrnn import narrative
+
+__all__ = ["describe", "figures", "markdown", "write_html", "summary_html", "pairwise_cells", "confidence_table"]
 
 
 def describe(comparison: Any) -> dict[str, str]:
@@ -46,9 +49,12 @@ def describe(comparison: Any) -> dict[str, str]:
 
 def figures(comparison: Any) -> list[tuple[str, Any]]:
     """The titled figures of a comparison, in report order."""
-    titled = [(f"Forecasts of {s}", comparison.plot_forecasts(s)) for s in comparison.series]
+    shown = comparison.series[:_MAX_SERIES_DRAWN]
+    titled = [(f"Forecasts of {s}, one panel per model", comparison.plot_forecasts(s)) for s in shown]
+    titled.append(("Error by horizon step", comparison.plot_error_by_step()))
+    if comparison.settings["coverage"] is not None:
+        titled.append(("Interval coverage by horizon step", comparison.plot_coverage_by_step()))
     titled += [
-        ("Error by horizon step", comparison.plot_error_by_step()),
         ("Error per cutoff", comparison.plot_error_by_cutoff()),
         ("Skill against the baseline", comparison.plot_skill()),
     ]
@@ -59,13 +65,103 @@ def figures(comparison: Any) -> list[tuple[str, Any]]:
     return titled
 
 
+def pairwise_cells(comparison: Any) -> pd.DataFrame:
+    """The pairwise matrix in words, from the row model's side: 'better', 'worse' or 'level', with the p-value."""
+    matrix = comparison.pairwise()
+    tests = comparison.pairwise_tests()
+    sign = {}
+    for row in tests.itertuples(index=False):
+        sign[(row.model, row.other)], sign[(row.other, row.model)] = row.mean_difference, -row.mean_difference
+    cells = pd.DataFrame("", index=matrix.index, columns=matrix.columns)
+    for a in matrix.index:
+        for b in matrix.columns:
+            p = matrix.loc[a, b]
+            if a == b or not np.isfinite(p):
+                continue
+            word = "level" if p >= narrative.SIGNIFICANCE else ("better" if sign[(a, b)] < 0 else "worse")
+            cells.loc[a, b] = f"{word} (p {'< 0.001' if p < 0.001 else '= ' + narrative.significant_figures(p, 2)})"
+    return cells
+
+
+def confidence_table(comparison: Any, alpha: float = 0.1) -> pd.DataFrame:
+    """The model confidence set for people: MASE of the paired forecasts, p-value, in or out."""
+    table = comparison.confidence_set(alpha=alpha)
+    return pd.DataFrame(
+        {
+            "MASE ↓": [narrative.significant_figures(v) for v in table["mean_loss"]],
+            "MCS p-value": [narrative.significant_figures(v, 2) for v in table["mcs_pvalue"]],
+            f"in the {1 - alpha:.0%} set": ["yes" if v else "no" for v in table["in_set"]],
+        },
+        index=table.index,
+    )
+
+
 def markdown(comparison: Any, digits: int = 3) -> str:
-    """The data description, scores table and significance results as Markdown."""
-    lines = ["| | |", "|---|---|"]
+    """The headline, data, scores, significance, glossary and provenance as Markdown.
+
+    ``digits`` is the number of significant figures of the scores.
+    """
+    lines = [f"**{comparison.headline()}**", "", "| | |", "|---|---|"]
     lines += [f"| {_cell(k)} | {_cell(v)} |" for k, v in describe(comparison).items()]
-    lines += ["", _markdown_table(comparison.scores.round(digits)), ""]
+    lines += ["", "Best first. ↓ lower is better, ↑ higher is better.", ""]
+    lines += [_markdown_table(narrative.people_table(comparison, digits)), ""]
     lines += [f"- {sentence}" for sentence in comparison.verdicts()]
+    lines += ["", "Every pair (Diebold-Mariano, Holm-adjusted p; read along a row):", ""]
+    lines += [_markdown_table(pairwise_cells(comparison)), ""]
+    try:
+        lines += [_markdown_table(confidence_table(comparison)), ""]
+    except ValueError as error:
+        lines += [f"Model confidence set not computed: {error}", ""]
+    lines += [f"- **{_cell(term)}**: {_cell(text)}" for term, text in comparison.glossary().items()]
+    if comparison.provenance:
+        lines += ["", "| provenance | |", "|---|---|"]
+        lines += [f"| {_cell(k)} | {_cell(v)} |" for k, v in comparison.provenance.items()]
     return "\n".join(lines) + "\n"
+
+
+def summary_html(comparison: Any) -> str:
+    """The headline and the scores table, for a notebook's display of a comparison."""
+    return f"<p><b>{html.escape(comparison.headline())}</b></p>{_table_html(narrative.people_table(comparison))}"
+
+
+def _table_html(frame: pd.DataFrame) -> str:
+    """A table with its index as leading columns: one header row, no empty row for the index's name."""
+    return frame.reset_index().to_html(classes="scores", border=0, escape=True, index=False, na_rep="")
+
+
+def _confidence_html(comparison: Any) -> str:
+    try:
+        return _table_html(confidence_table(comparison))
+    except ValueError as error:
+        return f"<p>Not computed: {html.escape(str(error))}</p>"
+
+
+def _figure_html(title: str, fig: Any) -> str:
+    import matplotlib.pyplot as plt
+
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png", dpi=110)
+    width, height = (int(round(v * 110)) for v in fig.get_size_inches())
+    plt.close(fig)
+    encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
+    return (
+        f'<figure><img alt="{html.escape(title)}" width="{width}" height="{height}" '
+        f'src="data:image/png;base64,{encoded}"><figcaption>{html.escape(title)}</figcaption></figure>'
+    )
+
+
+def _rows(items: dict[str, str], code: bool = False) -> str:
+    wrap = (lambda v: f"<code>{html.escape(v)}</code>") if code else html.escape
+    return "".join(f"<tr><th>{html.escape(k)}</th><td>{wrap(v)}</td></tr>" for k, v in items.items())
+
+
+def _matrix_html(cells: pd.DataFrame) -> str:
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in cells.columns)
+    body = []
+    for name, row in cells.iterrows():
+        tds = "".join(f'<td class="{v.split(" ")[0] if v else "self"}">{html.escape(v) or "&mdash;"}</td>' for v in row)
+        body.append(f"<tr><th>{html.escape(str(name))}</th>{tds}</tr>")
+    return f'<table class="matrix"><thead><tr><th>model</th>{head}</tr></thead><tbody>{"".join(body)}</tbody></table>'
 
 
 def write_html(comparison: Any, path: Path) -> Path:
@@ -83,68 +179,90 @@ def write_html(comparison: Any, path: Path) -> Path:
     Path
         The written file.
     """
-    import matplotlib.pyplot as plt
-
     path = Path(path)
-    rows = "".join(
-        f"<tr><th>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>" for k, v in describe(comparison).items()
-    )
-    settings = "".join(
-        f"<tr><th>{html.escape(name)}</th><td><code>{html.escape(repr(model))}</code></td></tr>"
-        for name, model in comparison.models.items()
-    )
-    verdicts = "".join(f"<li>{html.escape(s)}</li>" for s in comparison.verdicts()) or "<li>No comparison to test.</li>"
-    images = []
-    for title, fig in figures(comparison):
-        buffer = io.BytesIO()
-        fig.savefig(buffer, format="png", dpi=110)
-        plt.close(fig)
-        encoded = base64.b64encode(buffer.getvalue()).decode("ascii")
-        images.append(
-            f'<figure><img alt="{html.escape(title)}" src="data:image/png;base64,{encoded}">'
-            f"<figcaption>{html.escape(title)}</figcaption></figure>"
-        )
-    scores = comparison.scores.round(4).to_html(classes="scores", border=0, na_rep="")
+    scores = _table_html(narrative.people_table(comparison))
+    panel = ""
     if len(comparison.series) > 1:
-        scores += (
+        table = comparison.panel().map(narrative.significant_figures)
+        panel = (
             "<h3>Across the panel</h3><p>Mean and geometric mean of the per-series MASE, the share of series on which "
             "the model beats the baseline, the median skill, and a Diebold-Mariano test on every series pooled.</p>"
-            + comparison.panel().round(4).to_html(classes="scores", border=0, na_rep="")
+            f'<div class="scroll">{_table_html(table)}</div>'
         )
+    verdicts = "".join(f"<li>{html.escape(s)}</li>" for s in comparison.verdicts()) or "<li>No comparison to test.</li>"
+    settings = {name: repr(model) for name, model in comparison.models.items()}
+    glossary = "".join(
+        f"<dt>{html.escape(term)}</dt><dd>{html.escape(text)}</dd>" for term, text in comparison.glossary().items()
+    )
     document = _HTML.format(
         title=html.escape(f"Forecast comparison: {', '.join(comparison.series)}"),
-        description=rows,
-        settings=settings,
+        headline=html.escape(comparison.headline()),
         scores=scores,
+        panel=panel,
+        pairwise=_matrix_html(pairwise_cells(comparison)),
+        confidence=_confidence_html(comparison),
+        baseline=html.escape(comparison.baseline),
         verdicts=verdicts,
-        figures="\n".join(images),
+        figures="\n".join(_figure_html(title, fig) for title, fig in figures(comparison)),
+        description=_rows(describe(comparison)),
+        settings=_rows(settings, code=True),
+        glossary=glossary,
+        provenance=_rows(comparison.provenance) or "<tr><td>not recorded</td></tr>",
     )
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(document, encoding="utf-8")
     return path
 
 
+_MAX_SERIES_DRAWN = 6
+
 _HTML = """<!DOCTYPE html>
-<html lang="en"><head><meta charset="utf-8"><title>{title}</title>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
 <style>
-body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 2em auto; color: #222; }}
-table {{ border-collapse: collapse; margin: 1em 0; font-size: 0.85em; }}
-th, td {{ padding: 4px 10px; border-bottom: 1px solid #ddd; text-align: right; }}
-table.meta th, table.meta td {{ text-align: left; }}
-figure {{ margin: 1.5em 0; }} img {{ max-width: 100%; }}
+body {{ font-family: system-ui, sans-serif; max-width: 1100px; margin: 1.5em auto; padding: 0 1em; color: #222;
+        line-height: 1.45; }}
+h1 {{ font-size: 1.6em; margin-bottom: 0.3em; }}
+.headline {{ font-size: 1.15em; background: #f3f6fb; border-left: 4px solid #3b6fb6; padding: 0.7em 1em;
+             margin: 0.5em 0 1.5em; }}
+.scroll {{ overflow-x: auto; max-width: 100%; }}
+table {{ border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.88em; }}
+th, td {{ padding: 4px 10px; border-bottom: 1px solid #ddd; text-align: right; white-space: nowrap; }}
+thead th {{ vertical-align: bottom; white-space: normal; min-width: 4.5em; }}
+table.scores td:first-child, table.scores th:first-child {{ text-align: left; }}
+table.meta th, table.meta td {{ text-align: left; white-space: normal; }}
+table.meta code {{ white-space: pre-wrap; word-break: break-word; font-size: 0.95em; }}
+table.matrix td.better {{ background: #dcefdc; }} table.matrix td.worse {{ background: #f6dcdc; }}
+table.matrix td.self {{ color: #999; text-align: center; }}
+.note {{ color: #555; font-size: 0.92em; }}
+figure {{ margin: 1.5em 0; }} img {{ max-width: 100%; height: auto; }}
 figcaption {{ color: #555; font-size: 0.9em; }}
+dt {{ font-weight: 600; margin-top: 0.5em; }} dd {{ margin-left: 1.2em; }}
+@media (max-width: 600px) {{ body {{ margin: 0.8em auto; }} h1 {{ font-size: 1.3em; }}
+  .headline {{ font-size: 1em; }} }}
 </style></head><body>
 <h1>{title}</h1>
-<h2>Data and folds</h2><table class="meta">{description}</table>
+<p class="headline">{headline}</p>
 <h2>Scores</h2>
-<p>Sorted by rank (MASE: mean absolute error scaled by each fold's in-sample one-step naive error).
-Skill is 1 &minus; MASE / MASE of the baseline. The Diebold-Mariano test compares absolute errors with the baseline's
-(negative statistic: the model is better).</p>
-{scores}
-<h2>Is the difference real?</h2><ul>{verdicts}</ul>
-<h2>Models</h2><table class="meta">{settings}</table>
+<p class="note">Best first. &darr; lower is better, &uarr; higher is better; coverage should be close to its target.
+Every metric is explained in the glossary at the end.</p>
+<div class="scroll">{scores}</div>
+{panel}
+<h2>Is the difference real?</h2>
+<p class="note">Every pair of models, tested with Diebold-Mariano on scaled absolute errors, p-values adjusted for the
+number of pairs (Holm). Read along a row: the row's model is better, worse or level with the column's.</p>
+<div class="scroll">{pairwise}</div>
+<p class="note">Models not distinguishable from the best at 90% (model confidence set):</p>
+<div class="scroll">{confidence}</div>
+<p class="note">Each model against the baseline, {baseline}, alone:</p>
+<ul>{verdicts}</ul>
 <h2>Plots</h2>
 {figures}
+<h2>Data and folds</h2><div class="scroll"><table class="meta">{description}</table></div>
+<h2>Models</h2><table class="meta">{settings}</table>
+<h2>Glossary</h2><dl>{glossary}</dl>
+<h2>Provenance</h2><table class="meta">{provenance}</table>
 </body></html>
 """
 

@@ -22,6 +22,7 @@ __all__ = [
     "plot_skill",
     "plot_skill_distribution",
     "plot_calibration",
+    "plot_coverage_by_step",
     "label",
 ]
 
@@ -47,7 +48,10 @@ def _new_figure(width: float = 11, height: float = 4) -> tuple[Any, Any]:
 
 
 def plot_forecasts(comparison: Comparison, series: str | None = None) -> Any:
-    """Actuals and every model's forecasts over the backtest, with intervals.
+    """Small multiples: one panel per model with the actuals, its forecasts at every cutoff and its intervals.
+
+    Panels share both axes and come in rank order, so models can be compared
+    by eye without one model's lines hiding another's.
 
     Parameters
     ----------
@@ -59,31 +63,42 @@ def plot_forecasts(comparison: Comparison, series: str | None = None) -> Any:
     -------
     matplotlib.figure.Figure
     """
+    import matplotlib.pyplot as plt
+
     name = series if series is not None else comparison.series[0]
-    fig, ax = _new_figure()
     first = next(iter(comparison.results.values()))
     rows = comparison.forecasts[comparison.forecasts["series"] == name]
     start = first.y.index.get_loc(rows["cutoff"].iloc[0])
     actual = first.y[name].iloc[start:]
-    ax.plot(times(actual.index), actual.to_numpy(), color="black", linewidth=1.2, label="actual")
     ranked = comparison.scores.reset_index()
     if "series" in ranked:
         ranked = ranked[ranked["series"] == name]
-    best = ranked.sort_values("rank")["model"].iloc[0]
-    for model, color in comparison.colors.items():
-        mine = rows[rows["model"] == model]
-        for k, (_, fold) in enumerate(mine.groupby("cutoff", sort=True)):
-            name_once = label(model) if k == 0 else None
+    order = list(ranked.sort_values(["rank", "model"])["model"])
+    coverage = comparison.settings.get("coverage")
+    fig, axes = plt.subplots(
+        len(order),
+        1,
+        figsize=(11, 1.2 + 1.7 * len(order)),
+        sharex=True,
+        sharey=True,
+        layout="constrained",
+        squeeze=False,
+    )
+    for ax, (model, mase) in zip(axes[:, 0], zip(order, ranked.set_index("model").loc[order, "mase"])):
+        color = comparison.colors[model]
+        ax.plot(times(actual.index), actual.to_numpy(), color="black", linewidth=0.9)
+        for _, fold in rows[rows["model"] == model].groupby("cutoff", sort=True):
             stamps = times(fold["timestamp"])
-            ax.plot(stamps, fold["y_pred"], color=color, linewidth=1.0, alpha=0.9, label=name_once)
-            # One band keeps the plot readable: the best-ranked model's.
-            if "lower" in fold and model == best:
-                band = f"{label(model)} {comparison.settings['coverage']:.0%} interval" if k == 0 else None
-                ax.fill_between(stamps, fold["lower"], fold["upper"], color=color, alpha=0.15, linewidth=0, label=band)
-    ax.set_title(f"Walk-forward forecasts of {label(name)}")
-    ax.set_xlabel("time")
-    ax.set_ylabel(label(comparison.axis_label(name)))
-    ax.legend(loc="upper left", ncol=min(6, len(comparison.results) + 1), fontsize="small")
+            ax.plot(stamps, fold["y_pred"], color=color, linewidth=1.1)
+            if "lower" in fold:
+                ax.fill_between(stamps, fold["lower"], fold["upper"], color=color, alpha=0.2, linewidth=0)
+        band = f", shaded: {coverage:.0%} interval" if coverage is not None and "lower" in rows else ""
+        ax.set_title(f"{label(model)}  (MASE {mase:.3g}{band})", loc="left", fontsize="medium", color=color)
+        ax.set_ylabel(label(comparison.axis_label(name)), fontsize="small")
+    axes[0, 0].plot([], [], color="black", linewidth=0.9, label="actual")
+    axes[0, 0].plot([], [], color="grey", linewidth=1.1, label="forecasts from each cutoff")
+    axes[0, 0].legend(loc="lower right", fontsize="small", ncol=2, framealpha=0.8)
+    fig.suptitle(f"Walk-forward forecasts of {label(comparison.axis_label(name))}, best model first")
     return fig
 
 
@@ -127,21 +142,59 @@ def plot_error_by_cutoff(comparison: Comparison) -> Any:
 def plot_skill(comparison: Comparison) -> Any:
     """Bar chart of each model's skill against the baseline (``1 - MASE / MASE_baseline``).
 
+    Bars whose difference from the baseline is not significant (Diebold-Mariano
+    p at or above 0.05) are drawn pale and labelled "n.s.", so that a gap of
+    chance does not look like a result.
+
     Returns
     -------
     matplotlib.figure.Figure
     """
     fig, ax = _new_figure(8, 4)
     scores = comparison.scores.reset_index()
+    scores = scores[scores["model"] != comparison.baseline]
     names = scores["model"] if len(comparison.series) == 1 else scores["model"] + " / " + scores["series"]
-    labels = [label(n) for n in names]
-    colors = [comparison.colors[m] for m in scores["model"]]
-    ax.bar(labels, scores["skill"], color=colors)
+    significant = (scores["dm_pvalue"] < 0.05).to_numpy()
+    positions = np.arange(len(scores))
+    for k, (skill, model, sig, p) in enumerate(zip(scores["skill"], scores["model"], significant, scores["dm_pvalue"])):
+        color = comparison.colors[model]
+        ax.bar(k, skill, color=color, alpha=1.0 if sig else 0.3, edgecolor=color, hatch=None if sig else "//")
+        note = ("p < 0.001" if p < 0.001 else f"p = {p:.2g}") if np.isfinite(p) else ""
+        text = note if sig else f"n.s. ({note})" if note else "n.s."
+        ax.annotate(text, (k, skill), ha="center", va="bottom" if skill >= 0 else "top", fontsize="small",
+                    xytext=(0, 2 if skill >= 0 else -2), textcoords="offset points")  # fmt: skip
     ax.axhline(0.0, color="black", linewidth=0.8)
-    ax.set_title(f"Skill against {label(comparison.baseline)} (above 0: better than {label(comparison.baseline)})")
+    ax.set_xticks(positions, [label(n) for n in names], rotation=20 if len(scores) > 4 else 0)
+    base = label(comparison.baseline)
+    ax.set_title(f"Skill against {base}: above 0 is better than {base}; pale bars are not significant")
     ax.set_xlabel("model")
     ax.set_ylabel("skill = 1 - MASE / MASE of baseline")
-    ax.tick_params(axis="x", rotation=20)
+    ax.margins(y=0.2)
+    return fig
+
+
+def plot_coverage_by_step(comparison: Comparison) -> Any:
+    """Share of actual values inside each model's intervals at each horizon step, against the nominal level.
+
+    Needs a comparison run with intervals (``coverage=``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    target = comparison.settings.get("coverage")
+    if target is None:
+        raise ValueError("coverage by step needs intervals: run compare(..., coverage=0.9).")
+    fig, ax = _new_figure(8, 4)
+    for model, color in comparison.colors.items():
+        steps = comparison.results[model].score(["coverage"], by="step")["coverage"]
+        ax.plot(steps.index, steps.to_numpy(), marker="o", color=color, label=label(model))
+    ax.axhline(target, color="black", linewidth=0.8, linestyle="--", label=f"nominal {target:.0%}")
+    ax.set_title(f"Coverage of the {target:.0%} intervals by horizon step")
+    ax.set_xlabel("horizon step (periods ahead)")
+    ax.set_ylabel("share of actuals inside the interval")
+    ax.set_xticks(list(comparison.by_step.index))
+    ax.legend(fontsize="small")
     return fig
 
 

@@ -128,6 +128,14 @@ class BacktestResult:
         n_cutoffs = self.forecasts["cutoff"].nunique()
         return f"BacktestResult({n_cutoffs} cutoffs, horizon={self.horizon}, series={list(self.y.columns)})"
 
+    def _repr_html_(self) -> str:
+        import html
+
+        wanted = ["mae", "rmse", "mase"] + (["coverage", "interval_score"] if self.coverage_level is not None else [])
+        table = self.score(wanted, by="series").map(lambda v: f"{v:.3g}")
+        table.columns = [c.replace("_", " ") for c in table.columns]
+        return f"<p>{html.escape(repr(self))}</p>" + table.to_html(border=0)
+
     @property
     def cutoffs(self) -> pd.Index:
         """The cutoffs, oldest first."""
