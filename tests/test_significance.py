@@ -130,3 +130,12 @@ def test_provenance_records_when_what_and_how(seasonal):
     assert set(facts) == {"date", "call", "versions", "seeds", "machine", "execution", "run time"}
     assert facts["call"].startswith("tsrnn.compare([naive, ar], load (260 observations), horizon=7, initial=120")
     assert "torch" in facts["versions"] and "statsmodels" in facts["versions"] and "cores" in facts["machine"]
+
+
+def test_the_readme_glossary_is_the_reports():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
+    for term, text in GLOSSARY.items():
+        assert f"- **{term}**: {text}" in readme, f"README's glossary lacks or differs on {term!r}"
+    assert 'baseline="ar"' in readme
