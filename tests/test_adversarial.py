@@ -315,6 +315,7 @@ def _backtest_cases() -> list[Case]:
     y = _y()
     ar = ARForecaster(lags=2)
     quick = {"horizon": 3, "initial": 100, "progress": False}
+    cmp = {"horizon": 3, "initial": 100, "progress": False}
     return [
         Case("backtest: no horizon", lambda: backtest(ar, y, progress=False), "error", "horizon"),
         Case("backtest: horizon 0", lambda: backtest(ar, y, horizon=0, progress=False), "error", "horizon"),
@@ -355,6 +356,15 @@ def _backtest_cases() -> list[Case]:
              "metrics"),
         Case("compare: constant series", lambda: compare([ar], y * 0 + 3, horizon=3, initial=100, progress=False),
              "warn", "undefined"),
+        Case("confidence set: alpha 0", lambda: compare([ar], y, **cmp).confidence_set(alpha=0), "error", "alpha"),
+        Case("confidence set: alpha as text", lambda: compare([ar], y, **cmp).confidence_set(alpha="10%"), "error",
+             "alpha"),
+        Case("confidence set: no replications", lambda: compare([ar], y, **cmp).confidence_set(reps=0), "error",
+             "reps"),
+        Case("pairwise: unknown adjustment", lambda: compare([ar], y, **cmp).pairwise(adjust="tukey"), "error",
+             "adjust"),
+        Case("headline: constant series", lambda: compare([ar], y * 0 + 3, **cmp).headline(), "warn", "undefined"),
+        Case("report: constant series", lambda: compare([ar], y * 0 + 3, **cmp).to_markdown(), "warn", "undefined"),
         Case("walk forward: step 0", lambda: WalkForward(horizon=3, step=0).cutoffs(y), "error", "step"),
         Case("walk forward: train_length 0", lambda: WalkForward(horizon=3, scheme="sliding", train_length=0,
              initial=50).cutoffs(y), "error", "train_length"),

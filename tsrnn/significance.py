@@ -16,8 +16,13 @@ import numpy as np
 import pandas as pd
 
 from tsrnn import metrics as _metrics
+from tsrnn._validation import Interval, Options, validate_params
 
-__all__ = ["scaled_losses", "pairwise_tests", "pairwise_matrix", "model_confidence_set"]
+__all__ = ["scaled_losses", "pairwise_tests", "pairwise_matrix", "model_confidence_set", "ADJUSTMENTS"]
+
+#: The multiple-comparison adjustments of statsmodels' ``multipletests``, and "none".
+ADJUSTMENTS = ("holm", "bonferroni", "sidak", "holm-sidak", "simes-hochberg", "hommel", "fdr_bh", "fdr_by",
+               "fdr_tsbh", "fdr_tsbky", "none")  # fmt: skip
 
 
 def scaled_losses(results: dict[str, Any], series: list[str] | None = None) -> pd.DataFrame:
@@ -74,6 +79,7 @@ def pairwise_tests(losses: pd.DataFrame, horizon: int, adjust: str = "holm") -> 
     """
     from statsmodels.stats.multitest import multipletests
 
+    validate_params({"adjust": [Options(*ADJUSTMENTS)]}, {"adjust": adjust})
     names = list(losses.columns)
     rows = []
     for i, a in enumerate(names):
@@ -141,8 +147,11 @@ def model_confidence_set(
     """
     from arch.bootstrap import MCS
 
-    if not 0 < alpha < 1:
-        raise ValueError(f"alpha must be in (0, 1); got {alpha!r}.")
+    validate_params(
+        {"alpha": [Interval("real", 0, 1, closed="neither")], "reps": [Interval("int", 1, None)],
+         "block_size": [Interval("int", 1, None), None], "seed": [Interval("int", 0, None)]},
+        {"alpha": alpha, "reps": reps, "block_size": block_size, "seed": seed},
+    )  # fmt: skip
     mean_loss = losses.mean()
     # Identical columns make the bootstrap variance of their difference zero, which breaks the test:
     # each distinct loss vector is tested once and its twins share its p-value.
