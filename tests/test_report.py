@@ -240,3 +240,12 @@ def test_names_with_markup_are_printed_literally(y, tmp_path):
     assert "&lt;b&gt;" in page and "<b>" not in page.split("<body>")[1].replace("<b>", "", 0)
     assert "Calibration of the quantiles" in page
     assert set(comparison.calibration()["model"]) == {"naive", "$x$ | <b>"}
+
+
+def test_notebooks_show_results_as_tables(comparison):
+    result = comparison.results["ar"]
+    text = result._repr_html_()
+    assert text.startswith("<p>BacktestResult(") and "<table" in text and "interval score" in text
+    mase = result.score(["mase"]).iloc[0, 0]
+    assert f"{mase:.3g}" in text
+    assert comparison._repr_html_().startswith("<p><b>")
