@@ -1,6 +1,11 @@
-"""Every notebook runs top to bottom (with small settings, so the suite stays fast)."""
+"""Every notebook runs top to bottom, and every cell that draws carries its figure, committed and re-executed.
 
-import os
+Fast settings come from the notebook's own parameters cell (tagged
+``parameters``): the test adds a cell ``FAST = True`` after it, the way
+papermill injects parameters, so a reader sees exactly which switch the test
+turns.
+"""
+
 from pathlib import Path
 
 import nbformat
@@ -8,6 +13,21 @@ import pytest
 from nbclient import NotebookClient
 
 NOTEBOOKS = sorted((Path(__file__).resolve().parent.parent / "notebooks").glob("*.ipynb"))
+_DRAWING = (".plot(", ".plot_", "plt.", "fig, ax")
+
+
+def _draws(cell) -> bool:
+    return cell.cell_type == "code" and any(marker in cell.source for marker in _DRAWING)
+
+
+def _has_image(cell) -> bool:
+    return any("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
+
+
+def _parameters_cell(notebook) -> int:
+    tagged = [k for k, c in enumerate(notebook.cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
+    assert len(tagged) == 1, "a notebook needs exactly one cell tagged 'parameters'"
+    return tagged[0]
 
 
 def test_the_notebooks_are_there():
@@ -15,13 +35,24 @@ def test_the_notebooks_are_there():
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_executes(path, monkeypatch, tmp_path):
-    monkeypatch.setenv("TSRNN_NOTEBOOK_FAST", "1")
-    monkeypatch.setenv("MPLBACKEND", "Agg")
+def test_committed_notebooks_carry_their_figures(path):
     notebook = nbformat.read(path, as_version=4)
-    committed = [c for c in notebook.cells if c.cell_type == "code"]
-    assert all(c.get("outputs") is not None for c in committed)
-    assert any(c.get("outputs") for c in committed), f"{path.name} is committed without outputs"
+    drawing = [c for c in notebook.cells if _draws(c)]
+    assert drawing, f"{path.name} draws nothing"
+    missing = [c.source.splitlines()[0] for c in drawing if not _has_image(c)]
+    assert not missing, f"{path.name} is committed without the figures of {missing}"
+    assert "FAST = False" in notebook.cells[_parameters_cell(notebook)].source
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_executes_and_draws(path, tmp_path):
+    notebook = nbformat.read(path, as_version=4)
+    at = _parameters_cell(notebook)
+    injected = nbformat.v4.new_code_cell("FAST = True  # injected by the test suite")
+    notebook.cells.insert(at + 1, injected)
+    for cell in notebook.cells:
+        if cell.cell_type == "code":
+            cell.outputs = []
     NotebookClient(
         notebook, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(tmp_path)}}
     ).execute()
@@ -29,4 +60,5 @@ def test_notebook_executes(path, monkeypatch, tmp_path):
         o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"
     ]
     assert not errors
-    assert os.environ["TSRNN_NOTEBOOK_FAST"] == "1"
+    blank = [c.source.splitlines()[0] for c in notebook.cells if _draws(c) and not _has_image(c)]
+    assert not blank, f"cells that draw produced no image: {blank}"
