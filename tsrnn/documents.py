@@ -32,7 +32,7 @@ def describe(comparison: Any) -> dict[str, str]:
     )
     return {
         "series": ", ".join(comparison.series)
-        + (f" ({comparison.settings['units']})" if comparison.settings.get("units") else ""),
+        + (f" ({narrative.nice_units(comparison.settings['units'])})" if comparison.settings.get("units") else ""),
         "span": f"{_stamp(index[0])} to {_stamp(index[-1])} ({len(index)} observations)",
         "frequency": str(freq),
         "folds": f"{len(cutoffs)} cutoffs from {_stamp(cutoffs[0])} to {_stamp(cutoffs[-1])}, "
@@ -229,7 +229,7 @@ h1 {{ font-size: 1.6em; margin-bottom: 0.3em; }}
 .scroll {{ overflow-x: auto; max-width: 100%; }}
 table {{ border-collapse: collapse; margin: 0.5em 0 1em; font-size: 0.88em; }}
 th, td {{ padding: 4px 10px; border-bottom: 1px solid #ddd; text-align: right; white-space: nowrap; }}
-thead th {{ vertical-align: bottom; white-space: normal; min-width: 4.5em; }}
+thead th {{ vertical-align: bottom; white-space: normal; min-width: 6em; }}
 table.scores td:first-child, table.scores th:first-child {{ text-align: left; }}
 table.meta th, table.meta td {{ text-align: left; white-space: normal; }}
 table.meta code {{ white-space: pre-wrap; word-break: break-word; font-size: 0.95em; }}

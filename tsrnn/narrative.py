@@ -158,10 +158,15 @@ def _versus(a: str, b: str, mase: pd.Series, tests: pd.DataFrame) -> str:
     size = f"{abs(edge):.1%} {'lower' if edge >= 0 else 'higher'} error than {b}"
     if not np.isfinite(p):
         return f"{size}, untested"
-    p_words = "p < 0.001" if p < 0.001 else f"p = {significant_figures(p, 2)}"
     if p < SIGNIFICANCE:
-        return f"{size}, a significant difference ({p_words})"
-    return f"{size}, not a significant difference ({p_words})"
+        return f"{size}, a significant difference ({_p_words(p)})"
+    return f"{size}, not a significant difference ({_p_words(p)})"
+
+
+def _p_words(p: float) -> str:
+    if not np.isfinite(p):
+        return "untested"
+    return "p < 0.001" if p < 0.001 else f"p = {significant_figures(p, 2)}"
 
 
 def headline(comparison: Any, alpha: float = 0.1) -> str:
@@ -201,9 +206,13 @@ def headline(comparison: Any, alpha: float = 0.1) -> str:
         if kinds[best] == "classical" and others:
             clauses.append(f"{others[0]}, the best of the other models, has {_versus(others[0], best, mase, tests)}")
         elif kinds[best] != "classical" and classical:
-            level = not _pair_p(best, classical[0], tests) < SIGNIFICANCE
-            clauses.append(f"{'level with' if level else 'better than'} {classical[0]}, the best classical model, with "
-                           f"{_versus(best, classical[0], mase, tests)}")  # fmt: skip
+            p = _pair_p(best, classical[0], tests)
+            edge = 1.0 - mase[best] / mase[classical[0]]
+            verdict = "a significant difference" if p < SIGNIFICANCE else "not a significant difference"
+            clauses.append(
+                f"{'better than' if p < SIGNIFICANCE else 'level with'} {classical[0]}, the best classical model "
+                f"({abs(edge):.1%} {'lower' if edge >= 0 else 'higher'} error, {verdict}, {_p_words(p)})"
+            )
         text = first + (": " + "; ".join(clauses) if clauses else "") + "."
     try:
         members = comparison.confidence_set(alpha=alpha)
