@@ -30,6 +30,7 @@ def test_compare_writes_the_three_files(capsys, tmp_path):
     report = (tmp_path / "report.html").read_text()
     # The provenance names the command that wrote the report, quoted as a shell would need it.
     assert "tsrnn compare --dataset seattle-weather --target temp_max --models naive,ar,gru" in report
+    assert "horizon 7 (a week of days, the default for D data)" in report
 
 
 def test_backtest_of_one_model_on_a_users_csv(capsys, tmp_path):

@@ -227,9 +227,39 @@ def test_a_constant_series_ranks_without_crashing_and_warns(y):
     assert len(comparison.scores) == 2 and set(comparison.scores["rank"]) <= {1, 2}
 
 
-def test_a_direct_model_trained_for_fewer_steps_warns(y):
-    with pytest.warns(UserWarning, match="trained for horizon=1"):
-        compare({"gru": GRUForecaster(window=14, hidden_size=4, epochs=1)}, y, horizon=5, initial=150, progress=False)
+def test_a_direct_model_trained_for_fewer_steps_is_set_to_the_horizon_or_warns(y):
+    default = GRUForecaster(window=14, hidden_size=4, epochs=1)
+    result = compare({"gru": default}, y, horizon=5, initial=150, progress=False)
+    # The horizon was the class default: the comparison trains a clone for every step and says so.
+    assert result.models["gru"].horizon == 5 and default.horizon == 1
+    assert result.settings["adjusted"] == {"gru": "horizon set to 5: its default, 1, is shorter than the comparison's"}
+    assert "models adjusted" in result.to_markdown()
+    chosen = GRUForecaster(window=14, hidden_size=4, epochs=1, horizon=2)
+    with pytest.warns(UserWarning, match="trained for horizon=2"):
+        compare({"gru": chosen}, y, horizon=5, initial=150, progress=False)
+
+
+def test_compare_chooses_horizon_and_cutoffs_from_the_data():
+    index = pd.date_range("2021-01-01", periods=365, freq="D")
+    y = pd.Series(np.sin(np.arange(365) / 9.0) + np.arange(365) / 100, index=index, name="t")
+    result = compare({"ar": ARForecaster(lags=3)}, y, progress=False, coverage=None)
+    # A week ahead on daily data; as many weekly cutoffs as leave half the year to train on.
+    assert result.settings["horizon"] == 7 and len(result.results["ar"].cutoffs) == 26
+    assert result.results["ar"].cutoffs[0] == index[365 - 7 - 7 * 25 - 1]
+    assert (
+        set(result.settings["chosen"]) == {"horizon", "cutoffs"}
+        and "a week of days" in result.settings["chosen"]["horizon"]
+    )
+    assert "chosen from the data" in result.to_markdown()
+    monthly = pd.Series(
+        np.arange(240.0) % 12 + np.arange(240) / 10, index=pd.period_range("2000-01", periods=240, freq="M")
+    )
+    result = compare({"ar": ARForecaster(lags=12)}, monthly, progress=False, coverage=None)
+    assert result.settings["horizon"] == 12 and len(result.results["ar"].cutoffs) == 10
+    given = compare({"ar": ARForecaster(lags=3)}, y, horizon=3, initial=300, progress=False, coverage=None)
+    assert given.settings["chosen"] == {}
+    with pytest.raises(InvalidParameterError, match="pass horizon"):
+        compare({"ar": ARForecaster(lags=3)}, y.reset_index(drop=True), progress=False)
 
 
 def test_names_with_markup_are_printed_literally(y, tmp_path):

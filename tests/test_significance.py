@@ -108,7 +108,9 @@ def test_people_see_words_units_arrows_and_three_figures(seasonal):
     assert list(table.columns[:4]) == ["MAE (°C) ↓", "RMSE (°C) ↓", "MASE ↓", "sMAPE (%) ↓"]
     assert {"90% coverage (target 0.90)", "skill vs naive ↑", "Diebold-Mariano p vs naive"} <= set(table.columns)
     mase = result.scores.loc["ar", "mase"]
-    assert table.loc["ar", "MASE ↓"] == significant_figures(mase) and len(table.loc["ar", "MASE ↓"].replace(".", "")) == 3
+    assert (
+        table.loc["ar", "MASE ↓"] == significant_figures(mase) and len(table.loc["ar", "MASE ↓"].replace(".", "")) == 3
+    )
     assert set(result.glossary()) >= {"MASE", "MAE", "coverage", "skill", "Diebold-Mariano p", "model confidence set"}
     assert set(result.glossary()) <= set(GLOSSARY)
     html = result._repr_html_()

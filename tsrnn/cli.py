@@ -14,6 +14,7 @@ import pandas as pd
 
 from tsrnn import narrative
 from tsrnn.datasets import list_datasets, load_dataset
+from tsrnn.frequency import default_plan
 
 __all__ = ["main"]
 
@@ -21,9 +22,6 @@ MODEL_NAMES = ("naive", "seasonal", "drift", "ar", "ridge", "rnn", "lstm", "gru"
 DEFAULT_MODELS = "naive,ar,rnn,lstm,gru"
 # The horizon users of each frequency usually mean: a day of hours, a week of days or trading days,
 # a month of weeks, a year of months or quarters, five years.
-_DEFAULT_HORIZON = {"h": 24, "D": 7, "B": 5, "W": 4, "M": 12, "ME": 12, "MS": 12, "Q": 4, "QE": 4, "QS": 4}
-_DEFAULT_HORIZON.update({"Y": 5, "YE": 5, "YS": 5, "A": 5})
-_DEFAULT_CUTOFFS = 52
 
 
 class UserError(Exception):
@@ -169,21 +167,24 @@ def _plan(y: pd.Series, args: argparse.Namespace) -> tuple[int, int, int]:
             f"the dates of {name} are not evenly spaced (gaps or uneven steps); pass --freq {guess} with "
             f"--fill interpolate (or --fill none to keep the gaps as missing values for the networks)"
         ) from None
-    code = str(getattr(freq, "rule_code", "")).split("-")[0]
-    horizon = args.horizon or _DEFAULT_HORIZON.get(code, 7)
-    step = args.step or horizon
     n = len(y)
-    cutoffs = args.cutoffs
-    if cutoffs is None:
-        # Up to 52 cutoffs, as many as leave at least half the series to train the first fold on.
-        cutoffs = max(1, min(_DEFAULT_CUTOFFS, (n - n // 2 - horizon) // step + 1))
-    initial = args.initial if args.initial is not None else n - horizon - step * (cutoffs - 1)
+    try:
+        plan = default_plan(n, freq, args.horizon, args.step)
+    except ValueError:
+        plan = default_plan(n, freq, 7, args.step)
+        plan.chosen["horizon"] = "7 (the index's frequency implies no default; pass --horizon)"
+    horizon, step, initial = plan.horizon, args.step or plan.horizon, plan.initial
+    if args.initial is not None or args.cutoffs is not None:
+        plan.chosen.pop("cutoffs")
+        initial = args.initial if args.initial is not None else n - horizon - step * (args.cutoffs - 1)
+    cutoffs = args.cutoffs or (n - horizon - initial) // step + 1
     shortest = min(60, n // 2) if args.cutoffs is None else max(min(60, n // 2), n // 4)
     if initial < max(shortest, 10):
         raise UserError(
             f"the series has {n} observations, too few for {cutoffs} cutoffs every {step} periods with horizon "
             f"{horizon}; lower --cutoffs, --step or --horizon, or set --initial"
         )
+    args.chosen = plan.chosen
     return horizon, step, initial
 
 
@@ -218,6 +219,7 @@ def _run(args: argparse.Namespace, names: list[str], baseline: str) -> None:
     )  # fmt: skip
     seconds = time.perf_counter() - start
     comparison.provenance["call"] = narrative.command_line(getattr(args, "argv", None))
+    comparison.settings["chosen"] = {**args.chosen, **comparison.settings["chosen"]}
     _spreadsheet_safe(comparison.scores.reset_index()).to_csv(out / "scores.csv", index=False)
     _spreadsheet_safe(comparison.forecasts).to_csv(out / "forecasts.csv", index=False)
     comparison.to_html(out / "report.html")

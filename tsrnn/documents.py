@@ -44,7 +44,19 @@ def describe(comparison: Any) -> dict[str, str]:
         if comparison.settings["coverage"] is None
         else f"{comparison.settings['coverage']:.0%} central",
         "baseline": comparison.baseline,
-    }
+    } | _choices(comparison)
+
+
+def _choices(comparison: Any) -> dict[str, str]:
+    """What compare chose for the user, and why."""
+    chosen = comparison.settings.get("chosen") or {}
+    adjusted = comparison.settings.get("adjusted") or {}
+    rows = {}
+    if chosen:
+        rows["chosen from the data"] = "; ".join(f"{key} {text}" for key, text in chosen.items())
+    if adjusted:
+        rows["models adjusted"] = "; ".join(f"{name}: {text}" for name, text in adjusted.items())
+    return rows
 
 
 def figures(comparison: Any) -> list[tuple[str, Any]]:

@@ -16,9 +16,10 @@ from typing import Any
 import pandas as pd
 
 from tsrnn import narrative
-from tsrnn._validation import InvalidParameterError
+from tsrnn._validation import InvalidParameterError, check_series
 from tsrnn.backtest import BacktestResult, check_is_forecaster, fold_jobs, plan_backtest, run_jobs
 from tsrnn.comparison import Comparison
+from tsrnn.frequency import default_plan
 from tsrnn.plots import (
     plot_calibration,
     plot_coverage_by_step,
@@ -69,18 +70,34 @@ def _named_models(models: Any) -> dict[str, Any]:
     return {str(k): v for k, v in named.items()}
 
 
-def _warn_about_horizons(named: dict[str, Any], horizon: int) -> None:
-    """Say when a model trained for fewer steps than forecast will chain its own forecasts."""
-    for name, model in named.items():
+def _fit_horizons(named: dict[str, Any], horizon: int) -> tuple[dict[str, Any], dict[str, str]]:
+    """Train every direct model for the whole horizon where its horizon was left at the default; warn otherwise.
+
+    Returns the models (a changed one is a clone: the caller's object is left as it was) and, for each model
+    changed, a sentence saying so.
+    """
+    import inspect
+
+    from sklearn.base import clone
+
+    adjusted = {}
+    for name, model in list(named.items()):
         params = model.get_params(deep=False)
         trained = params.get("horizon")
-        if params.get("strategy") == "direct" and trained is not None and trained < horizon:
-            warnings.warn(
-                f"models[{name!r}] is trained for horizon={trained} but forecasts {horizon} steps; the steps beyond "
-                f"{trained} feed its own forecasts back. Set horizon={horizon} on it to train every step.",
-                UserWarning,
-                stacklevel=3,
-            )
+        if params.get("strategy") != "direct" or trained is None or trained >= horizon:
+            continue
+        default = inspect.signature(type(model).__init__).parameters["horizon"].default
+        if trained == default:
+            named[name] = clone(model).set_params(horizon=horizon)
+            adjusted[name] = f"horizon set to {horizon}: its default, {trained}, is shorter than the comparison's"
+            continue
+        warnings.warn(
+            f"models[{name!r}] is trained for horizon={trained} but forecasts {horizon} steps; the steps beyond "
+            f"{trained} feed its own forecasts back. Set horizon={horizon} on it to train every step.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return named, adjusted
 
 
 def compare(
@@ -88,7 +105,7 @@ def compare(
     y: Any,
     X: Any = None,
     *,
-    horizon: int,
+    horizon: int | None = None,
     cv: Any = None,
     step: int | None = None,
     initial: Any = None,
@@ -116,10 +133,18 @@ def compare(
         Covariates passed to every model's backtest, or a dict giving each
         model its own (models missing from the dict get none), e.g. to run
         AR(p), which takes no past-only covariates, beside networks that do.
-    horizon : int
-        Periods forecast at each cutoff.
+    horizon : int, optional
+        Periods forecast at each cutoff; by default from the frequency (a day
+        of hours, a week of days, five business days, four weeks, a year of
+        months or quarters, five years).
     cv, step, initial, scheme
-        The folds, as in :func:`tsrnn.backtest`.
+        The folds, as in :func:`tsrnn.backtest`. Without ``cv`` and
+        ``initial`` (expanding scheme), the first training set is chosen so
+        that there are as many cutoffs as fit while it keeps at least half the
+        series, up to 52. What was chosen is in ``settings["chosen"]`` and
+        the report. A model trained directly for fewer steps than the horizon
+        is set to the horizon when its ``horizon`` is the class default (see
+        ``settings["adjusted"]``), and warned about otherwise.
     refit, warm_start
         Refit policy of every model, as in :func:`tsrnn.backtest`.
     coverage : float or None, default=0.9
@@ -161,6 +186,11 @@ def compare(
         unknown = [k for k in X if k not in named]
         if unknown:
             raise InvalidParameterError(f"X names models {unknown} that are not among {list(named)}.")
+    chosen: dict[str, str] = {}
+    if cv is None and (horizon is None or (initial is None and scheme == "expanding")):
+        data = check_series(y, "y", allow_missing=True)
+        filled = default_plan(len(data.index), data.freq, horizon, step, initial)
+        horizon, initial, chosen = filled.horizon, filled.initial, filled.chosen
     per_model = {name: (X.get(name) if isinstance(X, Mapping) else X) for name in named}
     plans = {
         name: plan_backtest(
@@ -170,7 +200,7 @@ def compare(
         for name in named
     }  # fmt: skip
     plan = next(iter(plans.values()))
-    _warn_about_horizons(named, plan.horizon)
+    named, adjusted = _fit_horizons(named, plan.horizon)
     jobs, owner = [], []
     for name, model in named.items():
         model_jobs = fold_jobs(model, y, per_model[name], plans[name])
@@ -186,7 +216,8 @@ def compare(
     }
     settings = {
         "horizon": plan.horizon, "cv": plan.cv, "refit": plan.refit, "warm_start": plan.warm_start,
-        "coverage": plan.coverage, "quantiles": plan.quantiles, "units": units,
+        "coverage": plan.coverage, "quantiles": plan.quantiles, "units": units, "chosen": chosen,
+        "adjusted": adjusted,
     }  # fmt: skip
     given = {"horizon": horizon, "cv": cv, "step": step, "initial": initial, "scheme": scheme, "refit": refit,
              "warm_start": warm_start, "coverage": coverage, "quantiles": quantiles, "baseline": baseline,

@@ -1,0 +1,119 @@
+"""Settings that follow the data: a horizon for each frequency and as many cutoffs as the series holds.
+
+A comparison on hourly data should look a day ahead, on monthly data a year;
+a series of one year cannot hold 52 weekly cutoffs with a long training set
+before them. :func:`default_plan` fills in whatever of horizon, step and
+initial the user left out, and says in words what it chose and why, so that a
+report can state it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tsrnn._validation import InvalidParameterError
+
+__all__ = ["DEFAULT_HORIZONS", "MAX_CUTOFFS", "Plan", "default_horizon", "default_plan"]
+
+#: Periods forecast by default, per frequency code, with the span they cover.
+DEFAULT_HORIZONS: dict[str, tuple[int, str]] = {
+    "min": (60, "an hour of minutes"),
+    "h": (24, "a day of hours"),
+    "D": (7, "a week of days"),
+    "B": (5, "a week of business days"),
+    "C": (5, "a week of business days"),
+    "W": (4, "four weeks"),
+    "SM": (4, "two months of half-months"),
+    "M": (12, "a year of months"),
+    "Q": (4, "a year of quarters"),
+    "Y": (5, "five years"),
+}
+_ALIASES = {"ME": "M", "MS": "M", "BM": "M", "BME": "M", "BMS": "M", "CBMS": "M", "QE": "Q", "QS": "Q", "BQ": "Q",
+            "BQE": "Q", "BQS": "Q", "YE": "Y", "YS": "Y", "A": "Y", "AS": "Y", "BA": "Y", "BY": "Y", "BYE": "Y",
+            "BYS": "Y", "H": "h", "T": "min", "SMS": "SM", "SME": "SM", "CBH": "h", "BH": "h"}  # fmt: skip
+
+#: The most cutoffs a default plan uses (a year of weekly cutoffs).
+MAX_CUTOFFS = 52
+
+
+@dataclass
+class Plan:
+    """Horizon, step and first training length of a walk-forward backtest, and why.
+
+    Attributes
+    ----------
+    horizon, step : int
+        Periods forecast at each cutoff, and periods between cutoffs.
+    initial : int or timestamp or None
+        The first training length, as given or chosen.
+    chosen : dict of str -> str
+        For each setting the user left out, what was chosen and why, in words.
+    """
+
+    horizon: int
+    step: int | None
+    initial: Any
+    chosen: dict[str, str] = field(default_factory=dict)
+
+
+def _code(freq: Any) -> str | None:
+    """The base code of a pandas offset ('W-SUN' -> 'W', '2h' keeps 'h' only when n is 1)."""
+    if freq is None or isinstance(freq, int) or getattr(freq, "n", 1) != 1:
+        return None
+    code = str(getattr(freq, "rule_code", freq)).split("-")[0]
+    return _ALIASES.get(code, code)
+
+
+def default_horizon(freq: Any) -> tuple[int, str]:
+    """The default horizon of a frequency and the span it covers, e.g. ``(7, "a week of days")``.
+
+    Raises
+    ------
+    InvalidParameterError
+        Naming ``horizon`` when the frequency implies none (an integer index,
+        or a multiple such as ``"2h"``), so the user passes it.
+    """
+    code = _code(freq)
+    if code not in DEFAULT_HORIZONS:
+        raise InvalidParameterError(
+            f"pass horizon (periods forecast at each cutoff): the index's frequency {freq!r} implies no default."
+        )
+    return DEFAULT_HORIZONS[code]
+
+
+def default_plan(n: int, freq: Any, horizon: int | None = None, step: int | None = None, initial: Any = None) -> Plan:
+    """Fill in the horizon, step and first training length that were not given.
+
+    The horizon follows the frequency (:data:`DEFAULT_HORIZONS`), the step is
+    the horizon (test windows that tile the last part of the series), and
+    ``initial`` is chosen so that there are as many cutoffs as fit while the
+    first training set keeps at least half the series, up to
+    :data:`MAX_CUTOFFS`.
+
+    Parameters
+    ----------
+    n : int
+        Length of the series.
+    freq : pandas offset, int or None
+        The index's frequency (an int for an integer index).
+    horizon, step, initial : optional
+        What the user gave; None is filled in.
+
+    Returns
+    -------
+    Plan
+    """
+    chosen = {}
+    if horizon is None:
+        horizon, span = default_horizon(freq)
+        chosen["horizon"] = f"{horizon} ({span}, the default for {_code(freq)} data)"
+    if initial is None:
+        stride = step or horizon
+        cutoffs = max(1, min(MAX_CUTOFFS, (n - n // 2 - horizon) // stride + 1))
+        initial = n - horizon - stride * (cutoffs - 1)
+        chosen["cutoffs"] = (
+            f"{cutoffs}: as many as fit every {stride} periods while the first training set keeps at least half of "
+            f"the {n} observations, up to {MAX_CUTOFFS}"
+        )
+    return Plan(int(horizon), step, initial, chosen)
