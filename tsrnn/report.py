@@ -187,6 +187,7 @@ def compare(
         if unknown:
             raise InvalidParameterError(f"X names models {unknown} that are not among {list(named)}.")
     chosen: dict[str, str] = {}
+    asked = {"horizon": horizon, "initial": initial}  # the call as written, for the provenance
     if cv is None and (horizon is None or (initial is None and scheme == "expanding")):
         data = check_series(y, "y", allow_missing=True)
         filled = default_plan(len(data.index), data.freq, horizon, step, initial)
@@ -219,7 +220,7 @@ def compare(
         "coverage": plan.coverage, "quantiles": plan.quantiles, "units": units, "chosen": chosen,
         "adjusted": adjusted,
     }  # fmt: skip
-    given = {"horizon": horizon, "cv": cv, "step": step, "initial": initial, "scheme": scheme, "refit": refit,
+    given = {**asked, "cv": cv, "step": step, "scheme": scheme, "refit": refit,
              "warm_start": warm_start, "coverage": coverage, "quantiles": quantiles, "baseline": baseline,
              "n_jobs": n_jobs, "backend": backend}  # fmt: skip
     defaults = {"scheme": "expanding", "refit": True, "warm_start": False, "coverage": 0.9, "baseline": "naive",
