@@ -12,6 +12,7 @@ from tsrnn import (
     RecurrentForecaster,
     RegressionForecaster,
     RNNForecaster,
+    SearchCV,
 )
 from tsrnn.testing import CHECKS, check_forecaster
 
@@ -40,6 +41,9 @@ FORECASTERS = [
     AdaptiveConformal(ARForecaster(), horizon=3),
     AdaptiveConformal(NaiveForecaster(), learning_rate=0.1, refit=False, window=30),
     AdaptiveConformal(GRUForecaster(**FAST), horizon=2),
+    SearchCV(ARForecaster(), {"lags": [1, 2, 7]}, horizon=3, progress=False),
+    SearchCV(NaiveForecaster(), {"strategy": ["last", "drift"]}, method="halving", factor=2, progress=False),
+    SearchCV(GRUForecaster(**FAST), {"window": [7, 14]}, horizon=3, refit=2, progress=False),
 ]
 
 

@@ -11,6 +11,7 @@ from tsrnn.panels import from_long, to_long
 from tsrnn.regression import RegressionForecaster
 from tsrnn.regularize import regularize
 from tsrnn.report import Comparison, compare
+from tsrnn.search import SearchCV
 from tsrnn.windowing import SlidingWindowTransformer, make_windows
 
 __version__ = "0.1.0"
@@ -23,6 +24,7 @@ __all__ = [
     "ARForecaster",
     "RegressionForecaster",
     "AdaptiveConformal",
+    "SearchCV",
     "RecurrentForecaster",
     "RNNForecaster",
     "LSTMForecaster",

@@ -1,0 +1,132 @@
+"""SearchCV: a search over walk-forward backtests inside the training data, as a forecaster."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from scipy.stats import randint
+
+from tsrnn import ARForecaster, NaiveForecaster, SearchCV, WalkForward, backtest, compare
+from tsrnn.search import _rounds
+from tsrnn.testing import synthetic_series
+
+
+@pytest.fixture(scope="module")
+def y():
+    return synthetic_series(n=200)
+
+
+def _naive_search(**kwargs):
+    grid = {"strategy": ["last", "mean", "seasonal"], "season_length": [7]}
+    return SearchCV(NaiveForecaster(), grid, horizon=7, progress=False, **kwargs)
+
+
+def test_the_search_picks_the_candidate_with_the_best_inner_backtest(y):
+    search = _naive_search().fit(y)
+    table = search.cv_results_
+    assert len(table) == 3 and list(table["param_strategy"]) == ["last", "mean", "seasonal"]
+    assert {"params", "mean_score", "std_score", "cutoff0_score", "cutoff4_score", "n_cutoffs", "fit_seconds", "rank"} <= set(
+        table.columns
+    )
+    # Each candidate's score is its own backtest on the inner folds: the last 5 weekly cutoffs of the training data.
+    cv = WalkForward(horizon=7, initial=len(y) - 7 - 7 * 4)
+    for _, row in table.iterrows():
+        alone = backtest(NaiveForecaster(**row["params"]), y, cv=cv, progress=False).score(["mase"]).iloc[0, 0]
+        assert row["mean_score"] == pytest.approx(alone)
+    best = table.loc[table["mean_score"].idxmin()]
+    assert search.best_params_ == best["params"] and search.best_score_ == best["mean_score"] and best["rank"] == 1
+    refitted = NaiveForecaster(**search.best_params_).fit(y)
+    pd.testing.assert_series_equal(search.predict(10), refitted.predict(10))
+    pd.testing.assert_frame_equal(search.predict_interval(5, coverage=0.8), refitted.predict_interval(5, coverage=0.8))
+    assert search.n_inner_cutoffs_ == 5
+
+
+def test_update_moves_the_chosen_forecaster_without_searching_again(y):
+    search = _naive_search().fit(y.iloc[:-7])
+    chosen = search.best_params_
+    search.update(y.iloc[-7:])
+    assert search.best_params_ == chosen and search.cutoff_ == y.index[-1]
+    pd.testing.assert_series_equal(search.predict(3), NaiveForecaster(**chosen).fit(y).predict(3))
+
+
+def test_random_search_samples_distributions_reproducibly(y):
+    def search(seed):
+        return SearchCV(ARForecaster(), param_distributions={"lags": randint(1, 15), "trend": ["c", "n"]},
+                        method="random", n_iter=4, horizon=3, random_state=seed, progress=False)  # fmt: skip
+
+    first, again = search(0).fit(y), search(0).fit(y)
+    assert len(first.cv_results_) == 4 and first.cv_results_["params"].tolist() == again.cv_results_["params"].tolist()
+    pd.testing.assert_series_equal(first.predict(3), again.predict(3))
+    assert search(1).candidates() != first.candidates()
+
+
+def test_halving_scores_fewer_folds_and_keeps_the_clear_winner(y):
+    grid = {"lags": [1, 2, 3, 7, 14], "trend": ["c", "n", "ct"]}
+    cv = WalkForward(horizon=3, step=3, initial=110)  # 30 inner cutoffs
+    full = SearchCV(ARForecaster(), grid, cv=cv, progress=False).fit(y)
+    halving = SearchCV(ARForecaster(), grid, cv=cv, method="halving", progress=False).fit(y)
+    table = halving.cv_results_
+    assert [int((table["round"] >= r).sum()) for r in range(3)] == [15, 5, 2]
+    assert sorted(table["n_cutoffs"].unique()) == [3, 10, 30]
+    # Folds scored in an early round are reused: 15*3 + 5*7 + 2*20 fits instead of 15*30.
+    assert table["fit_seconds"].sum() < full.cv_results_["fit_seconds"].sum()
+    finalists = table[table["round"] == 2]
+    assert halving.best_params_ == finalists.loc[finalists["mean_score"].idxmin(), "params"]
+    assert full.cv_results_.loc[full.best_index_, "mean_score"] <= halving.best_score_ + 1e-12
+    assert _rounds(12, 52, 3) == [(12, 5), (4, 17), (2, 52)] and _rounds(1, 5, 3) == [(1, 5)]
+
+
+def test_nested_backtest_never_shows_the_search_the_future(y):
+    search = _naive_search()
+    plan = {"horizon": 7, "initial": 150, "refit": 2, "progress": False}
+    clean = backtest(search, y, **plan).forecasts
+    k = 3
+    cutoff = clean["cutoff"].unique()[k]
+    garbage = y.copy()
+    garbage[garbage.index > cutoff] = 1e6
+    perturbed = backtest(search, garbage, **plan).forecasts
+    early = clean["cutoff"] <= cutoff
+    np.testing.assert_array_equal(clean.loc[early, "y_pred"], perturbed.loc[early, "y_pred"])
+
+
+def test_optimism_puts_the_promise_beside_the_outcome(y):
+    search = _naive_search()
+    optimism = search.optimism(y, horizon=7, initial=150, refit=3)
+    outer = backtest(search, y, horizon=7, initial=150, refit=3, progress=False)
+    np.testing.assert_array_equal(optimism.result.forecasts["y_pred"], outer.forecasts["y_pred"])
+    assert len(optimism.fits) == 3 and {"cutoff", "params", "inner_score"} <= set(optimism.fits.columns)
+    assert optimism.outer_score == pytest.approx(outer.score(["mase"]).iloc[0, 0])
+    assert optimism.ratio == pytest.approx(optimism.outer_score / optimism.inner_score)
+    assert "ratio" in repr(optimism)
+
+
+def test_compare_takes_a_search_like_any_model(y):
+    result = compare({"tuned": _naive_search(), "ar": ARForecaster(lags=2)}, y, horizon=7, initial=170, progress=False)
+    assert set(result.scores.index) == {"naive", "tuned", "ar"} and np.isfinite(result.scores.loc["tuned", "mase"])
+
+
+@pytest.mark.parametrize(
+    "kwargs, words",
+    [
+        ({"param_grid": None}, "exactly one of param_grid"),
+        ({"param_distributions": {"lags": [1]}}, "exactly one of param_grid"),
+        ({"param_grid": {"window": [3]}}, "ARForecaster has no parameter 'window'; its parameters are"),
+        ({"param_grid": {"lags": []}}, "'lags' must be a non-empty list"),
+        ({"param_grid": {"lags": 3}}, "'lags' must be a non-empty list"),
+        ({"method": "bayes"}, "method"),
+        ({"scoring": "r2"}, "scoring"),
+        ({"n_jobs": 0}, "n_jobs"),
+        ({"factor": 1}, "factor"),
+        ({"cv": WalkForward(horizon=3), "horizon": 3}, "either as cv or as horizon"),
+        ({"method": "random"}, "method='random' needs param_distributions"),
+    ],
+    ids=str,
+)
+def test_bad_settings_are_refused_before_any_fit(y, kwargs, words):
+    params = {"param_grid": {"lags": [1, 2]}, **kwargs}
+    with pytest.raises(ValueError, match=words):
+        SearchCV(ARForecaster(), progress=False, **params).fit(y)
+
+
+def test_an_inner_plan_that_does_not_fit_says_so(y):
+    with pytest.raises(ValueError, match="initial=500 and horizon=3 need at least 503"):
+        SearchCV(ARForecaster(), {"lags": [1, 2]}, horizon=3, initial=500, progress=False).fit(y)
