@@ -152,3 +152,27 @@ def test_csv_outputs_neutralise_spreadsheet_formulas(capsys, tmp_path):
     assert code == 0, err
     text = (tmp_path / "o" / "forecasts.csv").read_text()
     assert "\n=cmd" not in text and ",=cmd" not in text and "'=cmd" in text
+
+
+def test_tune_writes_the_candidates_and_the_nested_score(capsys, tmp_path):
+    code, out, _ = run(
+        capsys, "tune", "--dataset", "seattle-weather", "--target", "temp_max", "--model", "ar",
+        "--grid", "lags=1,2,7", "trend=c,n", "--cutoffs", "6", "--refit", "3", "--nested", "--out", str(tmp_path),
+        "--quiet",
+    )  # fmt: skip
+    assert code == 0, out
+    candidates = pd.read_csv(tmp_path / "candidates.csv")
+    assert len(candidates) == 6 and set(candidates["rank"]) == set(range(1, 7))
+    text = (tmp_path / "tuning.md").read_text()
+    assert "Chosen: `{" in text and "## Nested evaluation" in text and "2 outer training windows" in text
+    assert "naive forecast scores" in text
+
+
+@pytest.mark.parametrize(
+    "grid, words",
+    [(["window"], "NAME=V1,V2"), (["depth=1,2"], "does not have"), (["lags="], "NAME=V1,V2")],
+    ids=str,
+)
+def test_tune_refuses_a_bad_grid_in_one_line(capsys, tmp_path, grid, words):
+    code, _, err = run(capsys, "tune", "--model", "ar", "--grid", *grid, "--out", str(tmp_path), "--quiet")
+    assert code == 2 and words in err and "Traceback" not in err and len(err.strip().splitlines()) == 1

@@ -251,6 +251,72 @@ def _cmd_backtest(args: argparse.Namespace) -> None:
     _run(args, [name], baseline=name)
 
 
+def _grid_value(text: str) -> Any:
+    """One value of --grid: an int, a float, true/false, none, a list joined by '+', or text."""
+    if "+" in text:
+        return [_grid_value(part) for part in text.split("+")]
+    lowered = text.lower()
+    if lowered in ("true", "false"):
+        return lowered == "true"
+    if lowered == "none":
+        return None
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def _parse_grid(items: list[str], model: Any) -> dict[str, list]:
+    grid = {}
+    for item in items:
+        name, sep, values = item.partition("=")
+        if not sep or not name or not values:
+            raise UserError(f"--grid takes NAME=V1,V2,... items (e.g. window=14,30,60); got {item!r}")
+        parsed = [_grid_value(v) for v in values.split(",") if v != ""]
+        if name == "calendar":  # a single feature name stands for a one-feature list
+            parsed = [[v] if isinstance(v, str) else v for v in parsed]
+        grid[name.replace("-", "_")] = parsed
+    known = model.get_params(deep=False)
+    unknown = [n for n in grid if n not in known]
+    if unknown:
+        raise UserError(
+            f"--grid names {unknown[0]!r}, which the model does not have; it has {', '.join(sorted(known))}"
+        )
+    return grid
+
+
+def _cmd_tune(args: argparse.Namespace) -> None:
+    from tsrnn import NaiveForecaster, SearchCV, backtest
+    from tsrnn.nested import search_markdown
+
+    name = args.model.strip().lower()
+    args.covariates, args.calendar = _split_list(args.covariates), _split_list(args.calendar)
+    out = _check_out(args.out)
+    y, _ = _load_series(args)
+    horizon, step, initial = _plan(y, args)
+    model = build_model(name, horizon, args)
+    grid = _parse_grid(args.grid, model)
+    search = SearchCV(
+        model, grid if args.method != "random" else None, grid if args.method == "random" else None,
+        horizon=horizon, method=args.method, n_iter=args.n_iter, n_jobs=args.n_jobs, random_state=args.seed,
+        progress=not args.quiet,
+    )  # fmt: skip
+    search.fit(y)
+    optimism = baseline = None
+    if args.nested:
+        folds = {"horizon": horizon, "step": step, "initial": initial, "refit": args.refit}
+        optimism = search.optimism(y, progress=not args.quiet, **folds)
+        naive = backtest(NaiveForecaster(), y, progress=False, **folds)
+        baseline = float(naive.score([search.scoring]).iloc[0, 0])
+    text = search_markdown(search, optimism, baseline)
+    (out / "tuning.md").write_text(text, encoding="utf-8")
+    _spreadsheet_safe(search.cv_results_.drop(columns="params")).to_csv(out / "candidates.csv", index=False)
+    print(text)
+    print(f"Wrote {out / 'tuning.md'} and {out / 'candidates.csv'}.")
+
+
 def _cmd_datasets(args: argparse.Namespace) -> None:
     table = list_datasets()[["frequency", "start", "end", "length", "target", "columns"]]
     with pd.option_context("display.width", 200, "display.max_colwidth", 60):
@@ -334,6 +400,19 @@ def _parser() -> argparse.ArgumentParser:
     backtest.add_argument("--model", default="lstm", help=f"one of {', '.join(MODEL_NAMES)} (default lstm)")
     _add_run_options(backtest)
     backtest.set_defaults(run=_cmd_backtest)
+    tune = commands.add_parser("tune", help="search a model's settings by walk-forward backtests and report")
+    tune.add_argument("--model", default="lstm", help=f"one of {', '.join(MODEL_NAMES)} (default lstm)")
+    tune.add_argument(
+        "--grid", nargs="+", required=True, metavar="NAME=V1,V2",
+        help="candidate values, e.g. window=14,30,60 hidden_size=32,64 calendar=none,dayofyear (a+b: a list)",
+    )  # fmt: skip
+    tune.add_argument("--method", choices=("grid", "random", "halving"), default="grid", help="default grid")
+    tune.add_argument("--n-iter", type=_positive, default=20, help="candidates drawn by --method random")
+    tune.add_argument(
+        "--nested", action="store_true", help="also run the search inside every outer fold and report how it flatters"
+    )
+    _add_run_options(tune)
+    tune.set_defaults(run=_cmd_tune)
     return parser
 
 

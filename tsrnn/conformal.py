@@ -27,7 +27,8 @@ _MIN_SCORES = 5
 
 
 def _is_forecaster(value: Any) -> bool:
-    return all(hasattr(value, name) for name in ("fit", "predict", "update", "get_params"))
+    # A class has the methods too, unbound: only an instance is a forecaster.
+    return not isinstance(value, type) and all(hasattr(value, name) for name in ("fit", "predict", "update", "get_params"))
 
 
 class AdaptiveConformal(BaseForecaster):

@@ -14,7 +14,7 @@ from tsrnn._index import take_rows
 from tsrnn.plans import plan_backtest
 from tsrnn.results import BacktestResult, Fold
 
-__all__ = ["Optimism", "nested_search"]
+__all__ = ["Optimism", "nested_search", "search_markdown"]
 
 
 @dataclass
@@ -93,3 +93,50 @@ def nested_search(
         last = cutoff
     result = BacktestResult.from_folds(folds, plan.data, plan.horizon, None)
     return Optimism(pd.DataFrame(fits), result, search.scoring)
+
+
+def search_markdown(search: Any, optimism: Optimism | None = None, baseline: float | None = None) -> str:
+    """A fitted search as Markdown: the chosen parameters, the table of candidates, the nested scores if run.
+
+    Parameters
+    ----------
+    search : SearchCV
+        A fitted search.
+    optimism : Optimism, optional
+        Its nested evaluation.
+    baseline : float, optional
+        The naive forecast's outer score on the same folds, for scale.
+    """
+    from tsrnn.narrative import significant_figures
+
+    scoring = search.scoring.upper() if search.scoring != "smape" else "sMAPE"
+    lines = [f"# Tuning {type(search.forecaster).__name__}", ""]
+    lines += [f"Chosen: `{search.best_params_}`, inner {scoring} {significant_figures(search.best_score_)} "
+              f"(mean over {search.n_inner_cutoffs_} inner cutoffs at the end of the data).", ""]  # fmt: skip
+    table = search.cv_results_.sort_values("rank")
+    shown = [c for c in table.columns if c.startswith("param_")] + ["mean_score", "std_score", "n_cutoffs", "round",
+                                                                    "fit_seconds", "rank"]  # fmt: skip
+    lines.append("| " + " | ".join(c.removeprefix("param_") for c in shown) + " |")
+    lines.append("|" + "|".join("---" for _ in shown) + "|")
+    for _, row in table[shown].iterrows():
+        cells = [significant_figures(v) if isinstance(v, float) else str(v) for v in row]
+        lines.append("| " + " | ".join(cells) + " |")
+    if optimism is not None:
+        lines += ["", "## Nested evaluation", ""]
+        lines += [f"The search was run again inside each of {len(optimism.fits)} outer training windows and its choice "
+                  f"forecast the cutoffs that followed. Inner {scoring} (what the search promised, mean over the "
+                  f"outer fits): {significant_figures(optimism.inner_score)}; outer {scoring} (what its choices "
+                  f"earned): {significant_figures(optimism.outer_score)}; ratio {optimism.ratio:.3f}."]  # fmt: skip
+        if baseline is not None:
+            lines[-1] += f" The naive forecast scores {significant_figures(baseline)} on the same outer folds."
+        lines += ["", "| outer cutoff | chosen | inner score |", "|---|---|---|"]
+        lines += [f"| {_day(row.cutoff)} | `{row.params}` | {significant_figures(row.inner_score)} |"
+                  for row in optimism.fits.itertuples()]  # fmt: skip
+    return "\n".join(lines) + "\n"
+
+
+def _day(value: Any) -> str:
+    """A timestamp at midnight as its date; anything else unchanged."""
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return str(value.date())
+    return str(value)
