@@ -30,6 +30,7 @@ import intervals  # noqa: E402
 import memory  # noqa: E402
 import peers  # noqa: E402
 import scaling  # noqa: E402
+import search  # noqa: E402
 import training  # noqa: E402
 
 
@@ -188,6 +189,13 @@ def main() -> None:
             "Covariates",
             "Seattle temp_max with temp_min, precipitation and wind as past covariates and dayofyear as calendar "
             "feature (AR: calendar only), horizon 7, 52 weekly cutoffs, refit every 13.\n\n" + _table(covariates.run()),
+        )
+        searched, extra = search.run()
+        references = ", ".join(f"{name} {score:.4f}" for name, score in extra["references"].items())
+        section(
+            "Hyper-parameter search: nested evaluation, optimism, halving",
+            search.__doc__.split("\n\n")[1].replace("\n", " ") + "\n\n" + _table(searched.set_index("method"), 4)
+            + f"\n\nReferences on the same outer folds: {references}.",
         )
 
     sections.append(f"Total benchmark time: {time.perf_counter() - started:.0f} s.\n")
