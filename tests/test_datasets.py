@@ -24,6 +24,7 @@ def test_list_datasets_describes_each():
         ("wti", "B", "price"),
         ("seattle-weather", "D", "temp_max"),
         ("seattle-temps", "h", "temp"),
+        ("nyc-weather", "D", "temp_jfk"),
     ],
 )
 def test_datasets_are_regular_and_complete(name, freq, column):
@@ -31,6 +32,27 @@ def test_datasets_are_regular_and_complete(name, freq, column):
     assert isinstance(frame.index, pd.DatetimeIndex) and frame.index.freq == pd.tseries.frequencies.to_offset(freq)
     assert frame.index.equals(pd.date_range(frame.index[0], frame.index[-1], freq=freq))
     assert column in frame.columns and not frame.isna().any().any()
+
+
+def test_the_panels_have_five_or_more_related_series():
+    stocks, weather = load_dataset("stocks"), load_dataset("nyc-weather")
+    assert list(stocks.columns) == ["aapl", "amzn", "goog", "ibm", "msft"] and stocks.index.freqstr == "MS"
+    assert weather.shape == (364, 6) and set(weather.attrs["units"].values()) == {"degF"}
+    # The stocks panel is ragged: GOOG is empty before its listing and complete after it; nothing else is missing.
+    goog = stocks["goog"]
+    assert goog.first_valid_index() == pd.Timestamp("2004-08-01") and goog.loc["2004-08-01":].notna().all()
+    assert stocks.drop(columns="goog").notna().all().all() and int(goog.isna().sum()) == 55
+
+
+def test_a_gap_inside_a_ragged_panel_is_refused(tmp_path, monkeypatch):
+    import tsrnn.datasets as module
+
+    frame = pd.read_csv(ROOT / "datasets" / "stocks.csv")
+    frame.loc[100, "aapl"] = None
+    frame.to_csv(tmp_path / "stocks.csv", index=False)
+    monkeypatch.setattr(module, "_data_dir", lambda: tmp_path)
+    with pytest.raises(ValueError, match="not regular"):
+        load_dataset("stocks")
 
 
 def test_rows_match_the_csv_files():

@@ -1,4 +1,4 @@
-"""Real price and weather series shipped with tsrnn.
+"""Real price and weather series shipped with tsrnn, single series and panels of related ones.
 
 The CSV files live in the repository's ``datasets/`` folder and are copied into
 the wheel as ``tsrnn/_data``; ``datasets/README.md`` gives the source, licence,
@@ -23,6 +23,7 @@ class _Dataset:
     description: str
     units: dict
     target: str
+    ragged: bool = False  # series of a panel may start late: leading missing values, nothing missing after
 
 
 _DATASETS = {
@@ -44,6 +45,21 @@ _DATASETS = {
         "temp_max",
     ),
     "seattle-temps": _Dataset("seattle_temps.csv", "h", "Seattle hourly temperature, 2010", {"temp": "degF"}, "temp"),
+    "stocks": _Dataset(
+        "stocks.csv",
+        "MS",
+        "Monthly share prices of AAPL, AMZN, GOOG, IBM and MSFT, 2000-2010 (a panel; GOOG starts in August 2004)",
+        {c: "USD per share" for c in ("aapl", "amzn", "goog", "ibm", "msft")},
+        "msft",
+        ragged=True,
+    ),
+    "nyc-weather": _Dataset(
+        "nyc_weather.csv",
+        "D",
+        "Daily mean temperature and dew point at the three New York airports (EWR, JFK, LGA), 2013 (a panel)",
+        {f"{v}_{a}": "degF" for v in ("temp", "dewp") for a in ("ewr", "jfk", "lga")},
+        "temp_jfk",
+    ),
 }
 
 
@@ -71,20 +87,23 @@ def load_dataset(name: str) -> pd.DataFrame:
     ----------
     name : str
         One of the names in ``list_datasets()``: ``"sp500"``, ``"wti"``,
-        ``"seattle-weather"``, ``"seattle-temps"``.
+        ``"seattle-weather"``, ``"seattle-temps"``, ``"stocks"``, ``"nyc-weather"``.
 
     Returns
     -------
     pd.DataFrame
         The value columns, on a DatetimeIndex named ``date`` whose frequency is
         set (``"B"`` for prices, market holidays carried forward from the
-        previous close; ``"D"``; ``"h"``). ``frame.attrs["units"]`` maps each
-        column to its units.
+        previous close; ``"D"``; ``"h"``; ``"MS"``). ``frame.attrs["units"]``
+        maps each column to its units. The panels (``"stocks"``,
+        ``"nyc-weather"``) have one column per series; in ``"stocks"`` a share
+        listed late is missing before its first price, and nothing else is missing.
     """
     dataset = _check_name(name)
     frame = pd.read_csv(_data_dir() / dataset.file, parse_dates=["date"], index_col="date")
     regular = frame.asfreq(dataset.freq)
-    if len(regular) != len(frame) or regular.isna().any().any():
+    late = dataset.ragged and all(regular[c].loc[regular[c].first_valid_index() :].notna().all() for c in regular)
+    if len(regular) != len(frame) or (regular.isna().any().any() and not late):
         # The files are regular by construction; anything else is a damaged installation.
         raise ValueError(f"dataset {name!r} is not regular at frequency {dataset.freq!r}; the file is damaged.")
     regular.attrs["units"] = dict(dataset.units)
