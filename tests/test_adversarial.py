@@ -378,10 +378,21 @@ def _backtest_cases() -> list[Case]:
              "forecaster"),
         Case("adaptive conformal: a class, not a forecaster", lambda: AdaptiveConformal(ARForecaster).fit(y), "error",
              "forecaster"),
+        Case("AR: a gap inside a ragged panel", lambda: ARForecaster(lags=2).fit(_ragged_with_gap()), "error",
+             "only before a series' first value"),
+        Case("AR: a panel column with no value", lambda: ARForecaster(lags=2).fit(_ragged_with_gap().assign(y1=np.nan)),
+             "error", "no value"),
         Case("walk forward: step 0", lambda: WalkForward(horizon=3, step=0).cutoffs(y), "error", "step"),
         Case("walk forward: train_length 0", lambda: WalkForward(horizon=3, scheme="sliding", train_length=0,
              initial=50).cutoffs(y), "error", "train_length"),
     ]  # fmt: skip
+
+
+def _ragged_with_gap() -> pd.DataFrame:
+    frame = synthetic_series(n=120, n_series=2)
+    frame.iloc[:30, 1] = np.nan
+    frame.iloc[80, 0] = np.nan
+    return frame
 
 
 def _cli(*argv: str) -> tuple[int, str]:

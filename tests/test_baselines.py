@@ -140,3 +140,21 @@ def test_ar_says_when_the_criterion_hits_the_largest_order():
     )
     with pytest.warns(UserWarning, match="largest order allowed"):
         ARForecaster(max_lags=5).fit(y)
+
+
+def test_ar_fits_each_series_of_a_ragged_panel_from_its_first_value():
+    from tsrnn.testing import synthetic_series
+
+    panel = synthetic_series(n=150, n_series=3)
+    panel.iloc[:40, 1] = np.nan  # the second series starts 40 periods late
+    fitted = ARForecaster(lags=3).fit(panel)
+    alone = ARForecaster(lags=3).fit(panel.iloc[40:, 1])
+    np.testing.assert_allclose(fitted.predict(5).iloc[:, 1].to_numpy(), alone.predict(5).to_numpy())
+    complete = ARForecaster(lags=3).fit(panel.iloc[:, [0, 2]])
+    np.testing.assert_allclose(fitted.predict(5).iloc[:, [0, 2]].to_numpy(), complete.predict(5).to_numpy())
+    gap = panel.copy()
+    gap.iloc[100, 0] = np.nan
+    with pytest.raises(ValueError, match="only before a series' first value"):
+        ARForecaster(lags=3).fit(gap)
+    with pytest.raises(ValueError, match="missing"):
+        NaiveForecaster().fit(panel)

@@ -24,9 +24,16 @@ def test_the_search_picks_the_candidate_with_the_best_inner_backtest(y):
     search = _naive_search().fit(y)
     table = search.cv_results_
     assert len(table) == 3 and list(table["param_strategy"]) == ["last", "mean", "seasonal"]
-    assert {"params", "mean_score", "std_score", "cutoff0_score", "cutoff4_score", "n_cutoffs", "fit_seconds", "rank"} <= set(
-        table.columns
-    )
+    assert {
+        "params",
+        "mean_score",
+        "std_score",
+        "cutoff0_score",
+        "cutoff4_score",
+        "n_cutoffs",
+        "fit_seconds",
+        "rank",
+    } <= set(table.columns)
     # Each candidate's score is its own backtest on the inner folds: the last 5 weekly cutoffs of the training data.
     cv = WalkForward(horizon=7, initial=len(y) - 7 - 7 * 4)
     for _, row in table.iterrows():

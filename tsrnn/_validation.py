@@ -290,8 +290,11 @@ def _is_number_dtype(dtype: Any) -> bool:
     )
 
 
-def _check_values(y: Any, columns: list, name: str, allow_missing: bool = False) -> np.ndarray:
-    """Return the values of ``y`` as a (n_timestamps, n_series) float64 copy; NaN only where allowed."""
+def _check_values(y: Any, columns: list, name: str, allow_missing: bool | str = False) -> np.ndarray:
+    """Return the values of ``y`` as a (n_timestamps, n_series) float64 copy; NaN only where allowed.
+
+    ``allow_missing="leading"`` accepts NaN only before a column's first value: a panel's series that starts late.
+    """
     dtypes = y.dtypes.tolist() if isinstance(y, pd.DataFrame) else [y.dtype] * len(columns)
     for column, dtype in zip(columns, dtypes):
         if not _is_number_dtype(dtype):
@@ -313,6 +316,16 @@ def _check_values(y: Any, columns: list, name: str, allow_missing: bool = False)
             f"variances need leave float64's range; rescale {name} (e.g. divide by {10 ** np.floor(np.log10(magnitude.max())):.0e})."
         )
     missing = np.isnan(values)
+    if allow_missing == "leading":
+        started = np.maximum.accumulate(~missing, axis=0)
+        if (missing & started).any() or not started[-1].all():
+            row, col = np.argwhere((missing & started) | ~started[-1][None, :])[0]
+            raise ValueError(
+                f"{name} has a missing (NaN) value at position {row} of column {columns[col]!r} after the series "
+                f"started (or a column with no value); this forecaster accepts missing values only before a series' "
+                f"first value. Fill gaps with tsrnn.regularize({name}) or use a recurrent or regression forecaster."
+            )
+        return values
     if missing.any() and not allow_missing:
         row, col = np.argwhere(missing)[0]
         raise ValueError(
@@ -324,7 +337,7 @@ def _check_values(y: Any, columns: list, name: str, allow_missing: bool = False)
 
 
 def check_series(
-    y: Any, name: str = "y", min_length: int = 1, known_freq: Any = None, allow_missing: bool = False
+    y: Any, name: str = "y", min_length: int = 1, known_freq: Any = None, allow_missing: bool | str = False
 ) -> SeriesData:
     """Validate a series and convert it to float values on a regular index.
 
@@ -340,8 +353,9 @@ def check_series(
     known_freq : pd.DateOffset or int, optional
         The frequency already known for this series (when appending to it);
         the caller then checks that the index continues at it.
-    allow_missing : bool, default=False
-        Accept NaN (never inf), for models that train around missing values.
+    allow_missing : bool or "leading", default=False
+        Accept NaN (never inf), for models that train around missing values;
+        ``"leading"`` only before each column's first value (a late start).
 
     Returns
     -------

@@ -75,6 +75,8 @@ class BaseForecaster(BaseEstimator):
     _parameter_constraints: ClassVar[dict[str, list]] = {}
     #: Whether ``fit`` and ``update`` accept missing values (NaN) in ``y``.
     allows_missing: ClassVar[bool] = False
+    #: Whether a DataFrame's series may start late (missing values before their first one, none after).
+    allows_late_start: ClassVar[bool] = False
 
     def get_covariates(self) -> Covariates:
         """The covariates this forecaster uses, unfitted: the one hook the base asks about covariates.
@@ -122,7 +124,8 @@ class BaseForecaster(BaseEstimator):
         """
         self._validate_params()
         with _restored_on_error(self):
-            data = check_series(y, "y", min_length=self._min_length(), allow_missing=self.allows_missing)
+            allow = True if self.allows_missing else ("leading" if self.allows_late_start else False)
+            data = check_series(y, "y", min_length=self._min_length(), allow_missing=allow)
             observed = (~np.isnan(data.values)).sum(axis=0)
             if observed.min() < self._min_length():
                 column = data.columns[int(np.argmin(observed))]

@@ -162,8 +162,12 @@ class ARForecaster(BaseForecaster):
     -----
     Point forecasts equal ``AutoReg(y, lags, trend=...).fit().forecast(h)``;
     intervals are statsmodels' (normal, with the forecast-error variance of
-    the fitted AR). A DataFrame fits one AR per column.
+    the fitted AR). A DataFrame fits one AR per column; a column that starts
+    late (missing values before its first one, as in a ragged panel) is fitted
+    from its first value.
     """
+
+    allows_late_start = True
 
     def __init__(
         self,
@@ -208,7 +212,9 @@ class ARForecaster(BaseForecaster):
         if self.seasonal:
             period = season_length_for(self.freq_) if self.season_length is None else int(self.season_length)
         k_fixed = _TREND_TERMS[self.trend] + (period - 1 if period else 0) + self.future_.shape[1]
-        n = len(values)
+        # A column of a ragged panel is fitted from its first value; the shortest one bounds the order.
+        starts = [int(np.argmax(~np.isnan(values[:, j]))) for j in range(values.shape[1])]
+        n = len(values) - max(starts)
         if isinstance(self.lags, str):
             self.max_lags_ = min(int(self.max_lags), (n - k_fixed - 1) // 2)
             if self.max_lags_ < 1:
@@ -229,12 +235,13 @@ class ARForecaster(BaseForecaster):
                 raise ValueError("lags=0 with trend='n' leaves no parameter to fit; use trend='c' or some lags.")
             self.max_lags_ = max(lags) if lags else 0
         chosen, results = [], []
-        for j in range(values.shape[1]):
-            lags_j = self._select_lags(values[:, j], period) if isinstance(self.lags, str) else lags
+        for j, start in enumerate(starts):
+            exog = self._exog(self.future_[start:])
+            lags_j = self._select_lags(values[start:, j], period, exog) if isinstance(self.lags, str) else lags
             model = AutoReg(
                 # Order 0 (the mean model) is a valid choice; AutoReg takes it as 0, not as an empty list.
-                values[:, j], lags=lags_j or 0, trend=self.trend, seasonal=bool(self.seasonal), period=period,
-                exog=self._exog(self.future_),
+                values[start:, j], lags=lags_j or 0, trend=self.trend, seasonal=bool(self.seasonal), period=period,
+                exog=exog,
             )  # fmt: skip
             chosen.append(list(lags_j))
             results.append(model.fit())
@@ -252,13 +259,13 @@ class ARForecaster(BaseForecaster):
                 stacklevel=4,
             )
 
-    def _select_lags(self, y: np.ndarray, period: int | None) -> list[int]:
+    def _select_lags(self, y: np.ndarray, period: int | None, exog: np.ndarray | None) -> list[int]:
         with warnings.catch_warnings():
             # A constant or near-collinear window makes statsmodels warn; the choice is still valid.
             warnings.simplefilter("ignore")
             selection = ar_select_order(
                 y, maxlag=self.max_lags_, ic=self.lags, trend=self.trend, seasonal=bool(self.seasonal), period=period,
-                exog=self._exog(self.future_),
+                exog=exog,
             )  # fmt: skip
         lags = list(selection.ar_lags or [])
         if not lags and self.trend == "n":

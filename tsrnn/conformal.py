@@ -28,7 +28,9 @@ _MIN_SCORES = 5
 
 def _is_forecaster(value: Any) -> bool:
     # A class has the methods too, unbound: only an instance is a forecaster.
-    return not isinstance(value, type) and all(hasattr(value, name) for name in ("fit", "predict", "update", "get_params"))
+    return not isinstance(value, type) and all(
+        hasattr(value, name) for name in ("fit", "predict", "update", "get_params")
+    )
 
 
 class AdaptiveConformal(BaseForecaster):

@@ -37,7 +37,9 @@ _INNER_CUTOFFS = 5
 
 def _is_forecaster(value: Any) -> bool:
     # A class has the methods too, unbound: only an instance is a forecaster.
-    return not isinstance(value, type) and all(callable(getattr(value, name, None)) for name in ("fit", "predict", "update", "get_params"))
+    return not isinstance(value, type) and all(
+        callable(getattr(value, name, None)) for name in ("fit", "predict", "update", "get_params")
+    )
 
 
 def _is_grid(value: Any) -> bool:
