@@ -156,5 +156,12 @@ def test_ar_fits_each_series_of_a_ragged_panel_from_its_first_value():
     gap.iloc[100, 0] = np.nan
     with pytest.raises(ValueError, match="only before a series' first value"):
         ARForecaster(lags=3).fit(gap)
-    with pytest.raises(ValueError, match="missing"):
-        NaiveForecaster().fit(panel)
+    for strategy in ("last", "mean", "drift", "seasonal"):
+        late = NaiveForecaster(strategy, season_length=7).fit(panel)
+        own = NaiveForecaster(strategy, season_length=7).fit(panel.iloc[40:, 1])
+        pd.testing.assert_frame_equal(
+            late.predict_interval(5, coverage=0.8).xs(panel.columns[1], axis=1, level=0),
+            own.predict_interval(5, coverage=0.8),
+        )
+    with pytest.raises(ValueError, match="only before a series' first value"):
+        NaiveForecaster().fit(gap)

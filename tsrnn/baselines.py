@@ -54,8 +54,11 @@ class NaiveForecaster(BaseForecaster):
     Intervals are the normal ones of Hyndman & Athanasopoulos, *Forecasting:
     Principles and Practice*, section 5.5: the residual standard deviation
     scaled by ``sqrt(h)`` (last), ``sqrt(1 + 1/T)`` (mean), ``sqrt(h (1 + h / (T - 1)))``
-    (drift) and ``sqrt(floor((h - 1) / m) + 1)`` (seasonal).
+    (drift) and ``sqrt(floor((h - 1) / m) + 1)`` (seasonal). A series of a
+    DataFrame that starts late (a ragged panel) is treated from its first value.
     """
+
+    allows_late_start = True
 
     _parameter_constraints: ClassVar[dict[str, list]] = {
         "strategy": [Options("last", "mean", "drift", "seasonal")],
@@ -73,22 +76,28 @@ class NaiveForecaster(BaseForecaster):
         m = 1
         if self.strategy == "seasonal":
             m = season_length_for(self.freq_) if self.season_length is None else int(self.season_length)
-            if len(values) < m + 2:
+            shortest = int((~np.isnan(values)).sum(axis=0).min())
+            if shortest < m + 2:
                 raise ValueError(
-                    f"y has {len(values)} observations; strategy='seasonal' with season_length={m} "
+                    f"y has {shortest} observations; strategy='seasonal' with season_length={m} "
                     f"needs at least {m + 2}."
                 )
         self.season_length_ = m
         self.y_ = values
-        self.sigma_ = np.std(self._residuals(values), axis=0, ddof=1)
+        # Missing values can only precede a series' first value (a late start): nan-aware statistics skip them.
+        self.sigma_ = np.nanstd(self._residuals(values), axis=0, ddof=1)
 
     def _residuals(self, values: np.ndarray) -> np.ndarray:
         if self.strategy == "mean":
-            return values - values.mean(axis=0)
+            return values - np.nanmean(values, axis=0)
         if self.strategy == "drift":
             steps = np.diff(values, axis=0)
-            return steps - steps.mean(axis=0)
+            return steps - np.nanmean(steps, axis=0)
         return values[self.season_length_ :] - values[: -self.season_length_]
+
+    def _observed(self) -> np.ndarray:
+        """Observations per series (after its first value)."""
+        return (~np.isnan(self.y_)).sum(axis=0)
 
     def _update(self, values: np.ndarray) -> None:
         self.y_ = np.concatenate([self.y_, values])
@@ -98,20 +107,21 @@ class NaiveForecaster(BaseForecaster):
         if self.strategy == "last":
             return np.repeat(y[-1:], horizon, axis=0)
         if self.strategy == "mean":
-            return np.repeat(y.mean(axis=0, keepdims=True), horizon, axis=0)
+            return np.repeat(np.nanmean(y, axis=0, keepdims=True), horizon, axis=0)
         if self.strategy == "drift":
-            slope = (y[-1] - y[0]) / (len(y) - 1)
+            first = y[np.argmax(~np.isnan(y), axis=0), np.arange(y.shape[1])]
+            slope = (y[-1] - first) / (self._observed() - 1)
             return y[-1] + steps * slope
         m = self.season_length_
         return y[-m:][(steps[:, 0] - 1) % m]
 
     def _predict_interval(self, horizon: int, coverage: float, future: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         point = self._predict(horizon)
-        h, n = np.arange(1, horizon + 1, dtype=float)[:, None], len(self.y_)
+        h, n = np.arange(1, horizon + 1, dtype=float)[:, None], self._observed()
         if self.strategy == "last":
             scale = np.sqrt(h)
         elif self.strategy == "mean":
-            scale = np.full_like(h, np.sqrt(1.0 + 1.0 / n))
+            scale = np.ones_like(h) * np.sqrt(1.0 + 1.0 / n)
         elif self.strategy == "drift":
             scale = np.sqrt(h * (1.0 + h / (n - 1)))
         else:
