@@ -64,6 +64,13 @@ def test_random_search_samples_distributions_reproducibly(y):
     assert len(first.cv_results_) == 4 and first.cv_results_["params"].tolist() == again.cv_results_["params"].tolist()
     pd.testing.assert_series_equal(first.predict(3), again.predict(3))
     assert search(1).candidates() != first.candidates()
+    # A list of spaces samples from each, as scikit-learn's ParameterSampler does.
+    spaces = [{"lags": randint(1, 4)}, {"lags": [7], "trend": ["n"]}]
+    listed = SearchCV(ARForecaster(), param_distributions=spaces, method="random", n_iter=6, horizon=3,
+                      random_state=0, progress=False)  # fmt: skip
+    assert len(listed.candidates()) == 6 and all(set(c) <= {"lags", "trend"} for c in listed.candidates())
+    with pytest.raises(ValueError, match="no parameter 'window'"):
+        SearchCV(ARForecaster(), param_distributions=[{"window": [3]}], method="random", progress=False).fit(y)
 
 
 def test_halving_scores_fewer_folds_and_keeps_the_clear_winner(y):

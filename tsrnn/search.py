@@ -186,7 +186,8 @@ class SearchCV(BaseForecaster):
         if self.cv is not None and any(v is not None for v in (self.horizon, self.step, self.initial)):
             raise ValueError("pass the inner folds either as cv or as horizon/step/initial, not both.")
         known = self.forecaster.get_params(deep=True)
-        for space in grid if isinstance(grid, list) else [grid or distributions]:
+        spaces = grid if grid is not None else distributions
+        for space in spaces if isinstance(spaces, list) else [spaces]:
             for name in space:
                 if name not in known:
                     raise ValueError(
