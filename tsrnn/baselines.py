@@ -79,8 +79,7 @@ class NaiveForecaster(BaseForecaster):
             shortest = int((~np.isnan(values)).sum(axis=0).min())
             if shortest < m + 2:
                 raise ValueError(
-                    f"y has {shortest} observations; strategy='seasonal' with season_length={m} "
-                    f"needs at least {m + 2}."
+                    f"y has {shortest} observations; strategy='seasonal' with season_length={m} needs at least {m + 2}."
                 )
         self.season_length_ = m
         self.y_ = values
