@@ -38,6 +38,8 @@ FORECASTERS = [
     LSTMForecaster(horizon=3, n_ensemble=2, linear_skip=True, weight_decay=1e-4, **FAST),
     GRUForecaster(weight_averaging=0.9, **FAST),
     RecurrentForecaster(cell="gru", num_layers=2, dropout=0.1, loss="huber", **FAST),
+    LSTMForecaster(horizon=3, loss="quantile", **FAST),
+    GRUForecaster(horizon=2, loss="quantile", quantiles=(0.1, 0.25, 0.75, 0.9), difference=True, **FAST),
     AdaptiveConformal(ARForecaster(), horizon=3),
     AdaptiveConformal(NaiveForecaster(), learning_rate=0.1, refit=False, window=30),
     AdaptiveConformal(GRUForecaster(**FAST), horizon=2),

@@ -1,11 +1,11 @@
-"""Prediction intervals: split-conformal half-widths and normal quantiles."""
+"""Prediction intervals: split-conformal half-widths, normal quantiles, quantiles between trained levels."""
 
 from __future__ import annotations
 
 import numpy as np
 from scipy import stats
 
-__all__ = ["conformal_halfwidth", "normal_quantile"]
+__all__ = ["conformal_halfwidth", "normal_quantile", "interpolate_quantiles"]
 
 
 def normal_quantile(coverage: float) -> float:
@@ -49,3 +49,37 @@ def conformal_halfwidth(errors: np.ndarray, coverage: float, min_count: int = 5)
         else:
             half[k] = half[last] * np.sqrt((k + 1) / (last + 1))
     return half
+
+
+def interpolate_quantiles(values: np.ndarray, known: np.ndarray, levels: np.ndarray) -> np.ndarray:
+    """Quantiles at ``levels`` from quantiles at the ``known`` levels, monotone in the level.
+
+    Between two known levels the quantile is linear in the normal score
+    ``Phi^-1(level)``, exact for a normal distribution and for any location
+    and scale family at the known levels; beyond the outermost known levels
+    the outermost segment continues (normal tails at the scale of the
+    outermost known quantiles). Known levels are returned unchanged.
+
+    Parameters
+    ----------
+    values : np.ndarray of shape (..., n_known)
+        Quantiles at the known levels, non-decreasing along the last axis.
+    known : np.ndarray of shape (n_known,)
+        At least two increasing levels in (0, 1).
+    levels : np.ndarray of shape (n_levels,)
+        The wanted levels in (0, 1).
+
+    Returns
+    -------
+    np.ndarray of shape (..., n_levels)
+    """
+    known, levels = np.asarray(known, dtype=float), np.asarray(levels, dtype=float)
+    if len(known) < 2:
+        raise ValueError(f"interpolating quantiles needs at least two known levels; got {known.tolist()}.")
+    z_known, z = stats.norm.ppf(known), stats.norm.ppf(levels)
+    left = np.clip(np.searchsorted(z_known, z, side="right") - 1, 0, len(known) - 2)
+    weight = (z - z_known[left]) / (z_known[left + 1] - z_known[left])
+    out = values[..., left] + weight * (values[..., left + 1] - values[..., left])
+    exact = np.isin(levels, known)
+    out[..., exact] = values[..., np.searchsorted(known, levels[exact])]
+    return out

@@ -17,10 +17,12 @@ import numpy as np
 import pandas as pd
 import torch
 
-from tsrnn._validation import Boolean, Interval, Options, Satisfies
+from tsrnn._validation import Boolean, Interval, InvalidParameterError, Options, Satisfies
 from tsrnn.covariates import COVARIATE_CONSTRAINTS
+from tsrnn.intervals import interpolate_quantiles
 from tsrnn.neural.linear import fit_linear
 from tsrnn.neural.network import CELLS, EnsembleNetwork, NetworkConfig, RecurrentNetwork, is_device, resolve_device
+from tsrnn.neural.quantiles import LEVELS_RULE, around_median, head_levels, median_steps
 from tsrnn.neural.training import LOSSES, TrainingConfig, WindowBatches, train
 from tsrnn.transforms import Differencer, Scaler
 from tsrnn.window_forecaster import WindowForecaster
@@ -60,8 +62,15 @@ class RecurrentForecaster(WindowForecaster):
         Windows per gradient step.
     learning_rate : float, default=1e-3
         Adam's learning rate.
-    loss : {"mse", "mae", "huber"}, default="mse"
-        Training loss on the scaled targets.
+    loss : {"mse", "mae", "huber", "quantile"}, default="mse"
+        Training loss on the scaled targets. ``"quantile"`` trains a quantile
+        head: the network emits the ``quantiles`` of every step, trained with
+        the pinball loss on all levels at once; see Notes.
+    quantiles : sequence of float, optional
+        The levels of the quantile head (``loss="quantile"`` only), strictly
+        increasing in (0, 1); 0.5 is added when missing, since the median is
+        the point forecast. None trains (0.025, 0.05, 0.1, 0.25, 0.5, 0.75,
+        0.9, 0.95, 0.975).
     gradient_clip : float or None, default=1.0
         Clip the gradient norm to this value; None disables clipping.
     validation_fraction : float, default=0.1
@@ -161,6 +170,9 @@ class RecurrentForecaster(WindowForecaster):
     calibration_errors_ : np.ndarray of shape (n_series * n_validation_windows_, horizon) or None
         Absolute errors of the forecasts made from every validation window,
         computed in ``fit``; None without validation windows.
+    quantiles_ : tuple of float or None
+        The levels the quantile head emits (``quantiles`` with 0.5); None for
+        the point losses.
 
     Notes
     -----
@@ -170,6 +182,16 @@ class RecurrentForecaster(WindowForecaster):
     ``ceil((n + 1) * coverage) / n`` quantile. They need
     ``validation_fraction > 0``. Steps for which fewer than 5 validation errors
     exist grow from the last calibrated step as ``sqrt(step)``.
+
+    With ``loss="quantile"`` the quantile head gives intervals and quantiles
+    (no validation windows needed): a median, which keeps the linear skip,
+    and cumulated softplus increments on each side, so levels never cross.
+    For a differenced series step k's target is the change over k steps, so
+    the quantiles are those of the level. ``predict`` is the median. Levels
+    between the trained ones are interpolated linearly in the normal score,
+    beyond them extrapolated along the outermost segment (normal tails);
+    beyond the trained horizon the distances from the median grow as
+    ``sqrt(step)`` (see ``tsrnn.neural.quantiles``).
     """
 
     def __init__(
@@ -185,6 +207,7 @@ class RecurrentForecaster(WindowForecaster):
         batch_size: int = 64,
         learning_rate: float = 1e-3,
         loss: str = "mse",
+        quantiles: Any = None,
         gradient_clip: float | None = 1.0,
         validation_fraction: float = 0.1,
         patience: int | None = 10,
@@ -213,6 +236,7 @@ class RecurrentForecaster(WindowForecaster):
         self.batch_size = batch_size
         self.learning_rate = learning_rate
         self.loss = loss
+        self.quantiles = quantiles
         self.gradient_clip = gradient_clip
         self.validation_fraction = validation_fraction
         self.patience = patience
@@ -242,6 +266,7 @@ class RecurrentForecaster(WindowForecaster):
         "batch_size": _POSITIVE_INT,
         "learning_rate": [Interval("real", 0, None, closed="neither")],
         "loss": [Options(*LOSSES)],
+        "quantiles": [None, LEVELS_RULE],
         "gradient_clip": [None, Interval("real", 0, None, closed="neither")],
         "validation_fraction": _FRACTION,
         "patience": [None, Interval("int", 1, None)],
@@ -259,8 +284,19 @@ class RecurrentForecaster(WindowForecaster):
         **COVARIATE_CONSTRAINTS,
     }
 
+    def _check_params(self) -> None:
+        if self.quantiles is not None and self.loss != "quantile":
+            raise InvalidParameterError(
+                f"quantiles={self.quantiles!r} is the levels of a quantile head and needs loss='quantile'; "
+                f"got loss={self.loss!r}. Set loss='quantile', or leave quantiles at None."
+            )
+
     def _n_outputs(self) -> int:
         return int(self.horizon) if self.strategy == "direct" else 1
+
+    def _head_levels(self) -> tuple[float, ...]:
+        """The quantile levels the network emits; empty for the point losses."""
+        return head_levels(self.quantiles) if self.loss == "quantile" else ()
 
     def _min_length(self) -> int:
         n_windows = 2 if self.validation_fraction > 0 else 1
@@ -292,7 +328,10 @@ class RecurrentForecaster(WindowForecaster):
             self.covariate_scalers_["past"].transform(self.past_[lost:]),
             self.covariate_scalers_["future"].transform(self.future_[lost:]),
             int(self.window), self._n_outputs(), self.device_,
+            # A quantile head learns the quantiles of the change over k steps, not the sum of k steps' quantiles.
+            cumulative=self.differenced_ if self.loss == "quantile" else None,
         )  # fmt: skip
+        self.quantiles_ = self._head_levels() or None
         self.n_windows_ = len(model_values) - int(self.window) - self._n_outputs() + 1
         n_val = max(1, int(round(self.validation_fraction * self.n_windows_))) if self.validation_fraction > 0 else 0
         self.n_validation_windows_ = min(n_val, self.n_windows_ - 1)
@@ -332,7 +371,7 @@ class RecurrentForecaster(WindowForecaster):
             cell=self.cell, input_size=1 + self.past_.shape[1], hidden_size=self.hidden_size,
             num_layers=self.num_layers, dropout=self.dropout, output_size=self._n_outputs(),
             residual=self.residual, future_size=self.future_.shape[1],
-            linear_window=self.window if self.linear_skip else 0,
+            linear_window=self.window if self.linear_skip else 0, quantiles=self._head_levels(),
         )  # fmt: skip
 
     def _initial_network(self, member: int = 0) -> tuple[RecurrentNetwork, bool]:
@@ -372,7 +411,7 @@ class RecurrentForecaster(WindowForecaster):
             loss=self.loss, gradient_clip=None if self.gradient_clip is None else float(self.gradient_clip),
             patience=None if self.patience is None else int(self.patience), weight_decay=float(self.weight_decay),
             weight_averaging=None if self.weight_averaging is None else float(self.weight_averaging),
-            progress=f"{self.cell.upper()} fit" if self.verbose else None,
+            progress=f"{self.cell.upper()} fit" if self.verbose else None, quantiles=self._head_levels(),
         )  # fmt: skip
         history, best_epoch = train(
             network, batches, train_starts, val_starts, config, seed, start_epoch_competes=network.linear is not None
@@ -396,9 +435,10 @@ class RecurrentForecaster(WindowForecaster):
     def _context_length(self) -> int:
         return int(self.window) + self.differencer_.n_lost_
 
-    def _forecast_at(
-        self, series: np.ndarray, ends: np.ndarray, horizon: int, future: np.ndarray, levels: np.ndarray | None = None
-    ) -> np.ndarray:
+    def _forward_at(
+        self, series: np.ndarray, ends: np.ndarray, future: np.ndarray, levels: np.ndarray | None = None
+    ) -> tuple[np.ndarray, np.ndarray, Any]:
+        """The level tails, the scaled contexts (n, window) and ``step(contexts, done)``: one forward pass."""
         lost, outputs = self.differencer_.n_lost_, self._n_outputs()
         tails, past = self._tails(series, ends, int(self.window) + lost, levels)
         contexts = self.scaler_.transform(self.differencer_.transform(tails, series)[:, lost:], series)
@@ -417,8 +457,51 @@ class RecurrentForecaster(WindowForecaster):
             with torch.no_grad():
                 return self.network_(x, ahead).numpy().astype(np.float64)
 
+        return tails, contexts, step
+
+    def _forecast_at(
+        self, series: np.ndarray, ends: np.ndarray, horizon: int, future: np.ndarray, levels: np.ndarray | None = None
+    ) -> np.ndarray:
+        tails, contexts, step = self._forward_at(series, ends, future, levels)
+        if self.loss == "quantile":
+            forward, median = step, self._head_levels().index(0.5)
+
+            def step(current: np.ndarray, done: int) -> np.ndarray:
+                return median_steps(forward(current, done), median, self.differenced_[series])
+
         forecasts = self.scaler_.inverse_transform(recursive_forecast(step, contexts, horizon), series)
         return self.differencer_.inverse_next(forecasts, tails[:, -1], series)
+
+    # -- the quantile head ------------------------------------------------------
+    def _head_quantiles(self, horizon: int, future: np.ndarray) -> np.ndarray:
+        """Quantiles (horizon, n_series, n_levels) at the trained levels: the median forecast and the head's spread.
+
+        The spread is read from one forward pass at each series' last
+        observation; after a trailing gap of g periods, steps g + 1 .. g + h
+        of it are the spread of the forecast steps, as for conformal intervals.
+        """
+        point = self._predict(horizon, future)
+        levels, gaps = self._filled_levels(), self._gap_lengths()
+        series, ends = np.arange(self.n_series_), len(self.y_) - 1 - gaps
+        # Future covariates after each origin: the in-sample rows of its gap, then those of the forecast window.
+        reach = np.arange(self._n_outputs())
+        ahead = []
+        for end in ends:
+            rows = np.concatenate([self.future_[end + 1 :], future])
+            ahead.append(rows[np.minimum(reach, len(rows) - 1)])
+        _, contexts, step = self._forward_at(series, ends, np.stack(ahead), levels)
+        return around_median(point, step(contexts, 0), self._head_levels().index(0.5), self.scaler_.scale_, gaps)
+
+    def _predict_quantiles(self, horizon: int, levels: np.ndarray, future: np.ndarray) -> np.ndarray:
+        if self.loss != "quantile":
+            return super()._predict_quantiles(horizon, levels, future)
+        return interpolate_quantiles(self._head_quantiles(horizon, future), np.asarray(self.quantiles_), levels)
+
+    def _predict_interval(self, horizon: int, coverage: float, future: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        if self.loss != "quantile":
+            return super()._predict_interval(horizon, coverage, future)
+        bounds = self._predict_quantiles(horizon, np.array([(1.0 - coverage) / 2.0, (1.0 + coverage) / 2.0]), future)
+        return bounds[:, :, 0], bounds[:, :, 1]
 
     def _calibration_origins(self) -> np.ndarray:
         # The last input of window i sits at level position i + window - 1, shifted by the positions differencing lost.

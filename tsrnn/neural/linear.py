@@ -4,7 +4,9 @@ The penalty of each output step is chosen by generalised cross-validation from
 ``RIDGE_PENALTIES`` (times the mean eigenvalue of the centred Gram matrix),
 computed for all penalties at once from one eigendecomposition. The intercept
 is not penalised. Statistics are gathered in chunks, so memory stays bounded
-on long or many series.
+on long or many series. A quantile network whose head is silenced starts as
+the linear forecast with the empirical quantiles of its training residuals
+around it.
 """
 
 from __future__ import annotations
@@ -24,6 +26,10 @@ RIDGE_PENALTIES = np.logspace(-6, 4, 41)
 
 # Rows of the design matrix per chunk of sufficient statistics.
 _CHUNK = 65_536
+# Training residuals (at most, evenly spaced) whose quantiles start a quantile head.
+_QUANTILE_ROWS = 65_536
+# The smallest starting gap between neighbouring quantiles, in scaled units.
+_MIN_INCREMENT = 1e-3
 
 
 @dataclass
@@ -122,7 +128,9 @@ def fit_linear(
     starts : torch.Tensor of int
         The training window starts.
     silence_head : bool, default=True
-        Zero the output layer, so the network's output is the linear skip alone.
+        Zero the output layer, so the network's output is the linear skip
+        alone; a quantile network's head then starts at the empirical
+        quantiles of the linear skip's training residuals (per output step).
     """
     width = network.linear.in_features
     stats = RidgeStatistics()
@@ -140,3 +148,41 @@ def fit_linear(
         if silence_head:
             network.head.weight.zero_()
             network.head.bias.zero_()
+            if network.config.quantiles:
+                network.head.bias.copy_(_starting_quantiles(network, inputs, targets, starts, weights, intercept))
+
+
+def _starting_quantiles(
+    network: RecurrentNetwork,
+    inputs: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor | None]],
+    targets: torch.Tensor,
+    starts: torch.Tensor,
+    weights: torch.Tensor,
+    intercept: torch.Tensor,
+) -> torch.Tensor:
+    """Head biases (outputs * n_levels,) that put the quantiles of the linear forecast's residuals around it.
+
+    The median's bias is the median residual; every other level's is the
+    inverse softplus of its gap to the neighbour nearer the median.
+    """
+    config = network.config
+    chosen = starts[:: max(1, -(-len(starts) // _QUANTILE_ROWS))]
+    x, _ = inputs(chosen)
+    lagged = x[:, -network.linear.in_features :, 0].double()
+    forecast = lagged @ weights + intercept
+    if network.residual:
+        forecast = forecast + lagged[:, -1:]
+    levels = torch.as_tensor(config.quantiles, dtype=torch.float64, device=forecast.device)
+    quantiles = torch.quantile(targets[chosen].double() - forecast, levels, dim=0).T  # (outputs, n_levels)
+    m = config.median
+    gaps = torch.diff(quantiles, dim=1).clamp(min=_MIN_INCREMENT)  # gap l lies between levels l and l + 1
+    bias = torch.empty_like(quantiles)
+    bias[:, m] = quantiles[:, m]
+    bias[:, :m] = _inverse_softplus(gaps[:, :m])
+    bias[:, m + 1 :] = _inverse_softplus(gaps[:, m:])
+    return bias.reshape(-1).to(network.head.bias.dtype)
+
+
+def _inverse_softplus(values: torch.Tensor) -> torch.Tensor:
+    """``log(exp(v) - 1)``, stable for small and large positive ``v``."""
+    return values + torch.log(-torch.expm1(-values))

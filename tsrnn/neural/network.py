@@ -1,4 +1,9 @@
-"""The networks: a recurrent layer stack read at its last step, a linear head, an optional linear skip."""
+"""The networks: a recurrent layer stack read at its last step, a linear head, an optional linear skip.
+
+With quantile levels, the head emits a median and, on each side of it, positive
+increments (softplus) whose cumulated sums are the other quantiles, so the
+quantiles cannot cross whatever the weights.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ from typing import Any
 
 import torch
 from torch import nn
+from torch.nn import functional
 
 __all__ = ["NetworkConfig", "RecurrentNetwork", "EnsembleNetwork", "resolve_device", "CELLS"]
 
@@ -41,6 +47,11 @@ class NetworkConfig:
     linear_window : int, default=0
         When positive, add a linear map of the last ``linear_window`` values of
         the target series to the output; 0 leaves it out.
+    quantiles : tuple of float, default=()
+        Increasing levels in (0, 1), among them 0.5: the network emits these
+        quantiles of every output step instead of one value. The linear skip
+        and ``residual`` enter the median; the other levels are the median
+        plus (or minus) cumulated positive increments. Empty emits points.
     """
 
     cell: str
@@ -52,6 +63,7 @@ class NetworkConfig:
     residual: bool = False
     future_size: int = 0
     linear_window: int = 0
+    quantiles: tuple[float, ...] = ()
 
     def __post_init__(self) -> None:
         # torch's layers take Python numbers only; parameters may arrive as numpy scalars.
@@ -59,6 +71,19 @@ class NetworkConfig:
             object.__setattr__(self, name, int(getattr(self, name)))
         object.__setattr__(self, "dropout", float(self.dropout))
         object.__setattr__(self, "residual", bool(self.residual))
+        object.__setattr__(self, "quantiles", tuple(float(q) for q in self.quantiles))
+        if self.quantiles and 0.5 not in self.quantiles:
+            raise ValueError(f"quantiles {self.quantiles} must hold the median (0.5): it carries the linear skip.")
+
+    @property
+    def n_levels(self) -> int:
+        """Values per output step: the number of quantile levels, or 1 for points."""
+        return max(1, len(self.quantiles))
+
+    @property
+    def median(self) -> int:
+        """The position of 0.5 among the quantile levels (0 for points)."""
+        return self.quantiles.index(0.5) if self.quantiles else 0
 
 
 class RecurrentNetwork(nn.Module):
@@ -72,8 +97,9 @@ class RecurrentNetwork(nn.Module):
     Shapes
     ------
     Input ``(batch, window, input_size)`` and, with future covariates,
-    ``(batch, output_size * future_size)``; output ``(batch, output_size)``.
-    The first input feature is the target series.
+    ``(batch, output_size * future_size)``; output ``(batch, output_size)``,
+    or ``(batch, output_size, n_levels)`` with quantile levels (ascending
+    along the last axis). The first input feature is the target series.
     """
 
     def __init__(self, config: NetworkConfig):
@@ -85,7 +111,7 @@ class RecurrentNetwork(nn.Module):
             dropout=c.dropout if c.num_layers > 1 else 0.0,
         )  # fmt: skip
         self.dropout = nn.Dropout(c.dropout)
-        self.head = nn.Linear(c.hidden_size + c.output_size * c.future_size, c.output_size)
+        self.head = nn.Linear(c.hidden_size + c.output_size * c.future_size, c.output_size * c.n_levels)
         self.residual = c.residual
         self.linear = nn.Linear(c.linear_window, c.output_size) if c.linear_window else None
 
@@ -95,11 +121,23 @@ class RecurrentNetwork(nn.Module):
         if future is not None:
             last = torch.cat([last, future], dim=1)
         y = self.head(last)
+        quantiles = self.config.quantiles
+        if quantiles:
+            y = y.view(len(y), self.config.output_size, len(quantiles))
+            raw, m = y, self.config.median
+            y = raw[:, :, m]
         if self.linear is not None:
             y = y + self.linear(x[:, -self.linear.in_features :, 0])
         if self.residual:
             y = y + x[:, -1, :1]
-        return y
+        return _quantiles_around(y, raw, m) if quantiles else y
+
+
+def _quantiles_around(median: torch.Tensor, raw: torch.Tensor, m: int) -> torch.Tensor:
+    """Levels (batch, steps, n_levels): the median at ``m``, then cumulated softplus increments on each side."""
+    below = torch.flip(torch.cumsum(torch.flip(functional.softplus(raw[:, :, :m]), dims=[2]), dim=2), dims=[2])
+    above = torch.cumsum(functional.softplus(raw[:, :, m + 1 :]), dim=2)
+    return torch.cat([median[:, :, None] - below, median[:, :, None], median[:, :, None] + above], dim=2)
 
 
 class EnsembleNetwork(nn.Module):

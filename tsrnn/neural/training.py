@@ -17,10 +17,38 @@ import pandas as pd
 import torch
 from torch import nn
 
-__all__ = ["LOSSES", "TrainingConfig", "WindowBatches", "train", "clip_gradients"]
+__all__ = ["LOSSES", "PinballLoss", "TrainingConfig", "WindowBatches", "train", "clip_gradients"]
 
-#: The training losses by name.
-LOSSES = {"mse": nn.MSELoss, "mae": nn.L1Loss, "huber": nn.HuberLoss}
+
+class PinballLoss(nn.Module):
+    """The mean pinball (quantile) loss over windows, steps and levels.
+
+    ``max(q (y - f_q), (q - 1) (y - f_q))`` for every level ``q``: its
+    minimiser over ``f_q`` is the ``q`` quantile of ``y``, so one network
+    trained on all levels at once learns all the quantiles.
+
+    Parameters
+    ----------
+    quantiles : sequence of float
+        The levels, in the order of the last axis of the forecasts.
+
+    Shapes
+    ------
+    Forecasts ``(batch, steps, n_levels)``, targets ``(batch, steps)``.
+    """
+
+    def __init__(self, quantiles: Any = (0.5,)):
+        super().__init__()
+        self.register_buffer("levels", torch.as_tensor(tuple(quantiles), dtype=torch.float32), persistent=False)
+
+    def forward(self, forecasts: torch.Tensor, targets: torch.Tensor) -> torch.Tensor:
+        difference = targets[:, :, None] - forecasts
+        levels = self.levels.to(difference.device)
+        return torch.maximum(levels * difference, (levels - 1.0) * difference).mean()
+
+
+#: The training losses by name; "quantile" is the pinball loss on ``TrainingConfig.quantiles``.
+LOSSES = {"mse": nn.MSELoss, "mae": nn.L1Loss, "huber": nn.HuberLoss, "quantile": PinballLoss}
 
 
 @dataclass(frozen=True)
@@ -35,8 +63,9 @@ class TrainingConfig:
         Windows per gradient step.
     learning_rate : float
         Adam's learning rate.
-    loss : {"mse", "mae", "huber"}
-        The loss on the scaled targets.
+    loss : {"mse", "mae", "huber", "quantile"}
+        The loss on the scaled targets; ``"quantile"`` is the pinball loss on
+        every level of ``quantiles`` (a network that emits those quantiles).
     gradient_clip : float or None
         Clip the gradient norm to this value; None disables clipping.
     patience : int or None
@@ -48,6 +77,8 @@ class TrainingConfig:
         is then what is validated and kept; None keeps the plain weights.
     progress : str or None, default=None
         A description for a progress bar of epochs; None shows none.
+    quantiles : tuple of float, default=()
+        The levels of the pinball loss (``loss="quantile"``), ascending.
     """
 
     epochs: int
@@ -59,6 +90,11 @@ class TrainingConfig:
     weight_decay: float = 0.0
     weight_averaging: float | None = None
     progress: str | None = None
+    quantiles: tuple[float, ...] = ()
+
+    def criterion(self) -> nn.Module:
+        """The loss module."""
+        return PinballLoss(self.quantiles) if self.loss == "quantile" else LOSSES[self.loss]()
 
 
 class WindowBatches:
@@ -80,6 +116,10 @@ class WindowBatches:
         Inputs and targets per window.
     device : torch.device
         Where the tensors live.
+    cumulative : np.ndarray of bool, shape (n_series,), optional
+        Series whose target at step k is the sum of the model values of steps
+        1 .. k (the change over k steps of a differenced series) instead of
+        the value of step k.
 
     Attributes
     ----------
@@ -92,12 +132,24 @@ class WindowBatches:
     """
 
     def __init__(
-        self, z: np.ndarray, past: np.ndarray, future: np.ndarray, window: int, outputs: int, device: torch.device
+        self,
+        z: np.ndarray,
+        past: np.ndarray,
+        future: np.ndarray,
+        window: int,
+        outputs: int,
+        device: torch.device,
+        cumulative: np.ndarray | None = None,
     ):
         self.span = len(z)
         flat = torch.as_tensor(np.ascontiguousarray(z.T).reshape(-1), dtype=torch.float32, device=device)
         self.windows = flat.unfold(0, window, 1)
         self.targets = flat[window:].unfold(0, outputs, 1)
+        if cumulative is not None and np.any(cumulative):
+            # Row r of the targets starts in series r // span.
+            rows = np.repeat(np.asarray(cumulative, dtype=bool), self.span)[: len(self.targets)]
+            rows_t = torch.as_tensor(rows, device=device)[:, None]
+            self.targets = torch.where(rows_t, self.targets.cumsum(dim=1), self.targets)
         self.past_windows = self.future_blocks = None
         if past.shape[1]:
             past_t = torch.as_tensor(past, dtype=torch.float32, device=device)
@@ -224,7 +276,7 @@ def train(
     targets = batches.targets
     params = [p for p in network.parameters() if p.requires_grad]
     optimizer = torch.optim.Adam(params, lr=config.learning_rate, weight_decay=config.weight_decay)
-    criterion = LOSSES[config.loss]()
+    criterion = config.criterion()
     generator = torch.Generator(device="cpu").manual_seed(seed)
     averaged = None
     if config.weight_averaging is not None:
