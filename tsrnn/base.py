@@ -137,7 +137,7 @@ class BaseForecaster(BaseEstimator):
             self.columns_ = data.columns
             self.n_series_ = len(data.columns)
             self.freq_ = data.freq
-            self.covariates_ = self.get_covariates().fit(X, "X")
+            self.covariates_ = self.get_covariates().fit(X, "X", freq=data.freq)
             self.past_covariates_ = list(self.covariates_.past)
             self.future_covariates_ = self.covariates_.future_names
             self.past_, self.future_ = self.covariates_.in_sample(X, data.index, data.freq, "X", "y")

@@ -18,6 +18,7 @@ from tsrnn._index import season_length_for
 from tsrnn._validation import Boolean, Interval, ListOf, Options
 from tsrnn.base import BaseForecaster
 from tsrnn.covariates import COVARIATE_CONSTRAINTS, Covariates
+from tsrnn.frequency import default_max_lags
 from tsrnn.intervals import normal_quantile
 
 __all__ = ["NaiveForecaster", "ARForecaster"]
@@ -138,10 +139,14 @@ class ARForecaster(BaseForecaster):
         The autoregressive lags: ``p`` for lags 1..p, an explicit list, or an
         information criterion to choose the order with statsmodels'
         ``ar_select_order`` on the training data only.
-    max_lags : int, default=30
-        The largest order the criterion considers. On a short series it is
-        lowered to the largest order every candidate model can be fitted with
-        (about half the series length); the value used is ``max_lags_``.
+    max_lags : int or "auto", default=30
+        The largest order the criterion considers. ``"auto"`` follows the
+        data (:func:`tsrnn.frequency.default_max_lags`): about two seasons of
+        weekly, monthly and quarterly data, two days of hours, 30 days, a
+        decade of years, at most a fifth of the training observations. On a
+        short series it is lowered to the largest order every candidate model
+        can be fitted with (about half the series length); the value used is
+        ``max_lags_``.
     trend : {"n", "c", "t", "ct"}, default="c"
         Deterministic terms: none, constant, time trend, or both.
     seasonal : bool, default=False
@@ -181,7 +186,7 @@ class ARForecaster(BaseForecaster):
     def __init__(
         self,
         lags: int | list[int] | str = "aic",
-        max_lags: int = 30,
+        max_lags: int | str = 30,
         trend: str = "c",
         seasonal: bool = False,
         season_length: int | None = None,
@@ -202,7 +207,7 @@ class ARForecaster(BaseForecaster):
             Options("aic", "bic"),
             ListOf(Interval("int", 1, None), "a non-empty list of positive ints", min_length=1),
         ],
-        "max_lags": [Interval("int", 1, None)],
+        "max_lags": [Interval("int", 1, None), Options("auto")],
         "trend": [Options(*_TREND_TERMS)],
         "seasonal": [Boolean],
         "season_length": [None, Interval("int", 2, None)],
@@ -225,7 +230,8 @@ class ARForecaster(BaseForecaster):
         starts = [int(np.argmax(~np.isnan(values[:, j]))) for j in range(values.shape[1])]
         n = len(values) - max(starts)
         if isinstance(self.lags, str):
-            self.max_lags_ = min(int(self.max_lags), (n - k_fixed - 1) // 2)
+            limit = default_max_lags(self.freq_, n) if self.max_lags == "auto" else int(self.max_lags)
+            self.max_lags_ = min(limit, (n - k_fixed - 1) // 2)
             if self.max_lags_ < 1:
                 raise ValueError(
                     f"y has {n} observations; choosing the AR order needs at least {k_fixed + 3} "

@@ -37,6 +37,7 @@ COVARIATE_CONSTRAINTS = {
     "future_covariates": [None, ListOf(Satisfies(hash, "a column name"), "a list of column names of X")],
     "calendar": [
         None,
+        Options("auto"),
         ListOf(Options(*CALENDAR_PERIODS), f"a list of calendar features from {list(CALENDAR_PERIODS)}"),
     ],
 }
@@ -96,9 +97,13 @@ class Covariates:
     future : list of str, optional
         Columns of ``X`` known ahead; ``predict`` needs their values over the
         forecast window. Every other column of ``X`` is a past covariate.
-    calendar : list of str, optional
+    calendar : list of str or "auto", optional
         Calendar features of each timestamp (see :func:`calendar_features`),
         computed from the index: future covariates that need no ``X``.
+        ``"auto"`` chooses them from the frequency of the series given to
+        :meth:`fit` (:func:`tsrnn.frequency.default_calendar`: hour and day of
+        week for hourly data, day of week and day of year for daily data, the
+        month for monthly data, none for yearly data or an integer index).
     support : {"both", "future", "none"}, default="both"
         What the forecaster can use: past and future covariates, future ones
         only (past columns in ``X`` are refused), or none (``X`` is ignored).
@@ -124,7 +129,8 @@ class Covariates:
 
     def __init__(self, future: Any = None, calendar: Any = None, support: str = "both"):
         self.future = list(future or [])
-        self.calendar = list(calendar or [])
+        self.auto_calendar = isinstance(calendar, str) and calendar == "auto"
+        self.calendar = [] if self.auto_calendar else list(calendar or [])
         self.support = support
         self.past: list[str] = []
 
@@ -137,8 +143,15 @@ class Covariates:
     def names(self) -> list[str]:
         return self.past + self.future_names
 
-    def fit(self, X: Any, name: str = "X") -> Covariates:
-        """Learn the past covariate columns from ``X`` (None for no covariates); check the declared ones exist."""
+    def fit(self, X: Any, name: str = "X", freq: Any = None) -> Covariates:
+        """Learn the past covariate columns from ``X`` (None for no covariates); check the declared ones exist.
+
+        ``freq`` is the frequency of the series: it chooses the features of ``calendar="auto"``.
+        """
+        if self.auto_calendar:
+            from tsrnn.frequency import default_calendar
+
+            self.calendar = default_calendar(freq)
         if self.support == "none":
             self.future, self.calendar, self.past = [], [], []
             return self

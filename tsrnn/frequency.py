@@ -14,7 +14,18 @@ from typing import Any
 
 from tsrnn._validation import InvalidParameterError
 
-__all__ = ["DEFAULT_HORIZONS", "MAX_CUTOFFS", "Plan", "default_horizon", "default_plan"]
+__all__ = [
+    "DEFAULT_HORIZONS",
+    "DEFAULT_LOOKBACKS",
+    "MAX_CUTOFFS",
+    "Plan",
+    "default_calendar",
+    "default_horizon",
+    "default_max_lags",
+    "default_plan",
+    "default_window",
+    "frequency_code",
+]
 
 #: Periods forecast by default, per frequency code, with the span they cover.
 DEFAULT_HORIZONS: dict[str, tuple[int, str]] = {
@@ -32,6 +43,17 @@ DEFAULT_HORIZONS: dict[str, tuple[int, str]] = {
 _ALIASES = {"ME": "M", "MS": "M", "BM": "M", "BME": "M", "BMS": "M", "CBMS": "M", "QE": "Q", "QS": "Q", "BQ": "Q",
             "BQE": "Q", "BQS": "Q", "YE": "Y", "YS": "Y", "A": "Y", "AS": "Y", "BA": "Y", "BY": "Y", "BYE": "Y",
             "BYS": "Y", "H": "h", "T": "min", "SMS": "SM", "SME": "SM", "CBH": "h", "BH": "h"}  # fmt: skip
+
+#: Past periods a model reads by default, per frequency code: about two cycles of the season where one
+#: exists (two days of hours, two years of months or quarters), a month of days, a decade of years.
+DEFAULT_LOOKBACKS: dict[str, int] = {"min": 120, "h": 48, "D": 30, "B": 30, "C": 30, "W": 104, "SM": 48, "M": 24,
+                                     "Q": 8, "Y": 10}  # fmt: skip
+
+#: Calendar features that describe the cycles of each frequency (their sine and cosine enter the networks).
+DEFAULT_CALENDARS: dict[str, list[str]] = {"min": ["minute", "hour"], "h": ["hour", "dayofweek"],
+                                           "D": ["dayofweek", "dayofyear"], "B": ["dayofweek", "dayofyear"],
+                                           "C": ["dayofweek", "dayofyear"], "W": ["weekofyear"], "SM": ["month"],
+                                           "M": ["month"], "Q": ["quarter"], "Y": []}  # fmt: skip
 
 #: The most cutoffs a default plan uses (a year of weekly cutoffs).
 MAX_CUTOFFS = 52
@@ -57,12 +79,82 @@ class Plan:
     chosen: dict[str, str] = field(default_factory=dict)
 
 
-def _code(freq: Any) -> str | None:
-    """The base code of a pandas offset ('W-SUN' -> 'W', '2h' keeps 'h' only when n is 1)."""
+def frequency_code(freq: Any) -> str | None:
+    """The base code of a pandas offset: ``'W-SUN'`` -> ``'W'``, ``'MS'`` -> ``'M'``, ``'YS-JAN'`` -> ``'Y'``.
+
+    None for an integer index, for no frequency, and for multiples such as
+    ``'2h'`` (whose cycles the tables here do not describe).
+    """
     if freq is None or isinstance(freq, int) or getattr(freq, "n", 1) != 1:
         return None
+    if isinstance(freq, str):
+        try:
+            import pandas as pd
+
+            freq = pd.tseries.frequencies.to_offset(freq)
+        except ValueError:
+            return None
+        if freq.n != 1:
+            return None
     code = str(getattr(freq, "rule_code", freq)).split("-")[0]
     return _ALIASES.get(code, code)
+
+
+_code = frequency_code
+
+
+def default_window(freq: Any, n: int, default: int = 30) -> tuple[int, str]:
+    """The lookback of a window forecaster for ``n`` training observations at frequency ``freq``, and why.
+
+    The frequency's :data:`DEFAULT_LOOKBACKS` (``default`` for an integer
+    index or an unusual frequency), shortened to a quarter of the training
+    observations so that a short series still gives the network (and its
+    linear part) enough windows to learn from: at least three quarters of
+    the series are targets.
+
+    Parameters
+    ----------
+    freq : pandas offset, int or None
+        The index's frequency.
+    n : int
+        Observations of the first training set.
+    default : int, default=30
+        The lookback where the frequency implies none.
+
+    Returns
+    -------
+    window : int
+    reason : str
+    """
+    code = frequency_code(freq)
+    base = DEFAULT_LOOKBACKS.get(code, default)
+    limit = max(2, n // 4)
+    if base <= limit:
+        why = f"the default for {code} data" if code in DEFAULT_LOOKBACKS else "the default"
+        return base, f"{base} ({why})"
+    return (
+        limit,
+        f"{limit} (a quarter of the {n} training observations; {base} is the default for {code or 'this'} data)",
+    )
+
+
+def default_max_lags(freq: Any, n: int, default: int = 30) -> int:
+    """The largest order an AR order search considers for ``n`` observations at frequency ``freq``.
+
+    The frequency's lookback (:data:`DEFAULT_LOOKBACKS`: two seasons of
+    weekly, monthly and quarterly data, a decade of years), at most a fifth
+    of the observations, so that the criterion compares models fitted on
+    enough data (with 24 lags on 50 observations AIC prefers the model that
+    interpolates).
+    """
+    code = frequency_code(freq)
+    base = DEFAULT_LOOKBACKS.get(code, default)
+    return int(max(1, min(base, n // 5)))
+
+
+def default_calendar(freq: Any) -> list[str]:
+    """The calendar features of a frequency's cycles (:data:`DEFAULT_CALENDARS`); none for yearly or integer data."""
+    return list(DEFAULT_CALENDARS.get(frequency_code(freq), []))
 
 
 def default_horizon(freq: Any) -> tuple[int, str]:

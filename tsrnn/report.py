@@ -19,7 +19,7 @@ from tsrnn import narrative
 from tsrnn._validation import InvalidParameterError, check_series
 from tsrnn.backtest import BacktestResult, check_is_forecaster, fold_jobs, plan_backtest, run_jobs
 from tsrnn.comparison import Comparison
-from tsrnn.frequency import default_plan
+from tsrnn.frequency import default_plan, default_window
 from tsrnn.plots import (
     plot_calibration,
     plot_coverage_by_step,
@@ -76,8 +76,6 @@ def _fit_horizons(named: dict[str, Any], horizon: int) -> tuple[dict[str, Any], 
     Returns the models (a changed one is a clone: the caller's object is left as it was) and, for each model
     changed, a sentence saying so.
     """
-    import inspect
-
     from sklearn.base import clone
 
     adjusted = {}
@@ -86,8 +84,7 @@ def _fit_horizons(named: dict[str, Any], horizon: int) -> tuple[dict[str, Any], 
         trained = params.get("horizon")
         if params.get("strategy") != "direct" or trained is None or trained >= horizon:
             continue
-        default = inspect.signature(type(model).__init__).parameters["horizon"].default
-        if trained == default:
+        if trained == _class_default(model, "horizon"):
             named[name] = clone(model).set_params(horizon=horizon)
             adjusted[name] = f"horizon set to {horizon}: its default, {trained}, is shorter than the comparison's"
             continue
@@ -98,6 +95,36 @@ def _fit_horizons(named: dict[str, Any], horizon: int) -> tuple[dict[str, Any], 
             stacklevel=3,
         )
     return named, adjusted
+
+
+def _class_default(model: Any, parameter: str) -> Any:
+    import inspect
+
+    found = inspect.signature(type(model).__init__).parameters.get(parameter)
+    return None if found is None else found.default
+
+
+def _fit_windows(named: dict[str, Any], freq: Any, n_train: int, adjusted: dict[str, str]) -> dict[str, Any]:
+    """Give every window model left at its class default the lookback of the data's frequency and length.
+
+    The lookback follows :func:`tsrnn.frequency.default_window` (two days of hours, a month of days, two years of
+    months, a decade of years, at most a quarter of the first training set); a model whose ``window`` the user
+    set keeps it. What changed is added to ``adjusted``.
+    """
+    from sklearn.base import clone
+
+    for name, model in list(named.items()):
+        params = model.get_params(deep=False)
+        if "window" not in params or not isinstance(params["window"], int) or "linear_skip" not in params:
+            continue
+        if params["window"] != _class_default(model, "window"):
+            continue
+        window, why = default_window(freq, n_train, default=params["window"])
+        if window != params["window"]:
+            named[name] = clone(model).set_params(window=window)
+            note = f"window set to {why}"
+            adjusted[name] = f"{adjusted[name]}; {note}" if name in adjusted else note
+    return named
 
 
 def compare(
@@ -202,6 +229,7 @@ def compare(
     }  # fmt: skip
     plan = next(iter(plans.values()))
     named, adjusted = _fit_horizons(named, plan.horizon)
+    named = _fit_windows(named, plan.data.freq, len(plan.splits[0][0]), adjusted)
     jobs, owner = [], []
     for name, model in named.items():
         model_jobs = fold_jobs(model, y, per_model[name], plans[name])
