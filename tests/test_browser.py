@@ -25,6 +25,9 @@ window.addEventListener('load', function () {
     images: images.length,
     broken: images.filter(function (i) { return !(i.complete && i.naturalWidth > 0); }).length,
     widestImage: Math.max.apply(null, images.map(function (i) { return i.getBoundingClientRect().right; })),
+    // How far each drawing is shrunk to fit: below about 0.6 its text is too small to read.
+    smallestScale: Math.min.apply(null, images.map(function (i) { return i.getBoundingClientRect().width / i.naturalWidth; })),
+    narrowDrawings: images.filter(function (i) { return i.currentSrc !== i.src; }).length,
     headlineBottom: headline ? headline.getBoundingClientRect().bottom : -1
   };
   window.parent.postMessage(JSON.stringify(numbers), '*');
@@ -85,5 +88,8 @@ def test_the_report_fits_the_screen_and_loads_every_image(report, width):
     assert numbers["scrollWidth"] <= width and numbers["bodyScrollWidth"] <= width, numbers
     assert numbers["images"] == 5 and numbers["broken"] == 0, numbers
     assert numbers["widestImage"] <= width, numbers
+    # Legible: on a phone the browser picks the narrow drawing of each figure, so no text shrinks below 0.6.
+    assert numbers["narrowDrawings"] == (5 if width < 600 else 0), numbers
+    assert numbers["smallestScale"] >= 0.6, numbers
     if width == 1400:
         assert 0 < numbers["headlineBottom"] <= numbers["height"], "the headline needs scrolling to be read"

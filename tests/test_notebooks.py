@@ -24,6 +24,11 @@ def _has_image(cell) -> bool:
     return any("image/png" in output.get("data", {}) for output in cell.get("outputs", []))
 
 
+def _blank_drawings(notebook) -> list[str]:
+    """The first lines of the cells that draw and carry no image."""
+    return [c.source.splitlines()[0] for c in notebook.cells if _draws(c) and not _has_image(c)]
+
+
 def _parameters_cell(notebook) -> int:
     tagged = [k for k, c in enumerate(notebook.cells) if "parameters" in c.get("metadata", {}).get("tags", [])]
     assert len(tagged) == 1, "a notebook needs exactly one cell tagged 'parameters'"
@@ -39,7 +44,7 @@ def test_committed_notebooks_carry_their_figures(path):
     notebook = nbformat.read(path, as_version=4)
     drawing = [c for c in notebook.cells if _draws(c)]
     assert drawing, f"{path.name} draws nothing"
-    missing = [c.source.splitlines()[0] for c in drawing if not _has_image(c)]
+    missing = _blank_drawings(notebook)
     assert not missing, f"{path.name} is committed without the figures of {missing}"
     assert "FAST = False" in notebook.cells[_parameters_cell(notebook)].source
 
@@ -60,5 +65,24 @@ def test_notebook_executes_and_draws(path, tmp_path):
         o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", []) if o.output_type == "error"
     ]
     assert not errors
-    blank = [c.source.splitlines()[0] for c in notebook.cells if _draws(c) and not _has_image(c)]
+    blank = _blank_drawings(notebook)
     assert not blank, f"cells that draw produced no image: {blank}"
+
+
+def test_a_drawing_cell_without_its_image_is_caught():
+    """The check the notebooks pass must fail on a figure dropped by a re-execution (text output alone is not enough)."""
+    png = {"image/png": "iVBORw0KGgo=", "text/plain": "<Figure size 800x400 with 1 Axes>"}
+    drawn = nbformat.v4.new_code_cell("result.plot();", outputs=[nbformat.v4.new_output("display_data", data=png)])
+    dropped = nbformat.v4.new_code_cell(
+        "comparison.plot_skill();",
+        outputs=[nbformat.v4.new_output("execute_result", data={"text/plain": "<Figure size 800x400 with 1 Axes>"})],
+    )
+    quiet = nbformat.v4.new_code_cell("comparison.scores", outputs=[])
+    notebook = nbformat.v4.new_notebook(cells=[drawn, dropped, quiet])
+    assert _blank_drawings(notebook) == ["comparison.plot_skill();"]
+    for path in NOTEBOOKS:  # and every committed notebook would fail it with its images stripped
+        stripped = nbformat.read(path, as_version=4)
+        for cell in stripped.cells:
+            if cell.cell_type == "code":
+                cell.outputs = [o for o in cell.outputs if "image/png" not in o.get("data", {})]
+        assert _blank_drawings(stripped), path.name

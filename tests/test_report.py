@@ -88,6 +88,14 @@ def test_forecasts_are_small_multiples_in_rank_order(comparison):
     assert all(ax.collections for ax in fig.axes) and all(ax.get_ylabel() == "y (°C)" for ax in fig.axes)
     assert fig.axes[0].get_shared_y_axes().joined(fig.axes[0], fig.axes[-1])
     assert "walk-forward forecasts" in fig.get_suptitle().lower()
+    # The legend sits outside the panels, where it hides no data.
+    assert all(ax.get_legend() is None for ax in fig.axes) and len(fig.legends) == 1
+
+
+def test_line_plots_keep_their_legends_off_the_lines(comparison):
+    for fig in (comparison.plot_error_by_step(), comparison.plot_coverage_by_step(), comparison.plot_error_by_cutoff()):
+        assert fig.axes[0].get_legend() is None and len(fig.legends) == 1
+        assert {t.get_text() for t in fig.legends[0].get_texts()} >= set(comparison.results)
 
 
 def test_skill_plot_marks_differences_that_are_not_significant(comparison):
@@ -102,9 +110,12 @@ def test_html_is_self_contained(comparison, tmp_path):
     text = path.read_text()
     assert "<table" in text and 'class="dataframe scores"' in text
     assert '<meta name="viewport"' in text and text.index(comparison.headline()[:40]) < text.index("<h2>Scores")
-    images = re.findall(r'src="data:image/png;base64,([^"]+)"', text)
+    images = re.findall(r'<img [^>]*src="data:image/png;base64,([^"]+)"', text)
     assert len(images) == 5  # forecasts, error by step, coverage by step, error per cutoff, skill
     assert all(base64.b64decode(i)[:8] == b"\x89PNG\r\n\x1a\n" for i in images)
+    # Each figure also comes drawn narrower, for phones, so that its text stays legible there.
+    narrow = re.findall(r'<source media="\(max-width: \d+px\)" srcset="data:image/png;base64,([^"]+)"', text)
+    assert len(narrow) == 5 and all(base64.b64decode(i)[:8] == b"\x89PNG\r\n\x1a\n" for i in narrow)
     assert "http://" not in text and "https://" not in text
     for sentence in comparison.verdicts():
         assert sentence.split(" (")[0] in text
@@ -117,6 +128,9 @@ def test_markdown_has_the_table(comparison):
     assert all(f"- {s}" in text for s in comparison.verdicts())
     assert all(f"**{term}**" in text for term in comparison.glossary())
     assert "| versions |" in text and "tsrnn.compare([naive, ar, gru]" in text
+    # The same order as the HTML report: scores, matrix, confidence set, the tests against the baseline, glossary.
+    order = ["| model | MAE", "Every pair", "Models not distinguishable", "Each model against", "Glossary:"]
+    assert sorted(order, key=lambda s: text.lower().index(s.lower())) == order
 
 
 def test_list_of_models_is_named_by_class(y):

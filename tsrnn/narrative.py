@@ -44,7 +44,9 @@ GLOSSARY: dict[str, str] = {
     "(0.15: 15% less error; below 0: worse than the baseline).",
     "Diebold-Mariano p": "the probability of a difference in absolute error at least this large if the two "
     "models were equally accurate (Diebold and Mariano, 1995, with the Harvey-Leybourne-Newbold small-sample "
-    "correction). Below 0.05: the difference is significant.",
+    "correction). Below 0.05: the difference is significant. The scores table and the list under the matrix "
+    "test each model against the baseline alone (one test); the headline and the matrix adjust for testing every "
+    "pair (Holm), so their p-values are larger.",
     "Holm adjustment": "when every pair of models is tested, some p-values are small by chance; Holm's method "
     "raises them so that the chance of any false 'significant' stays at 5%.",
     "model confidence set": "the models not distinguishable from the best (Hansen, Lunde and Nason, 2011): the "
@@ -63,7 +65,7 @@ _HEADERS = {
     "pinball": ("pinball", "{u}", "↓"),
     "crps": ("CRPS", "{u}", "↓"),
     "skill": ("skill vs {b}", "", "↑"),
-    "dm_pvalue": ("Diebold-Mariano p vs {b}", "", ""),
+    "dm_pvalue": ("Diebold-Mariano p vs {b} (one test)", "", ""),
     "fit_seconds": ("fit seconds", "", ""),
 }
 
@@ -219,13 +221,22 @@ def headline(comparison: Any, alpha: float = 0.1) -> str:
     except ValueError:  # too few forecasts to bootstrap: the sentence is left out, the report says why
         return text
     kept = list(members.index[members["in_set"]])
+    out = list(members.index[~members["in_set"]])
     if len(kept) == 1:
         text += (
             f" Only {kept[0]} is in the {1 - alpha:.0%} model confidence set: every other model is worse beyond chance."
         )
     else:
-        text += f" Not distinguishable from the best at {1 - alpha:.0%}: {', '.join(kept)}."
+        text += f" Not distinguishable from the best at {1 - alpha:.0%}: {', '.join(kept)}"
+        if out:
+            text += f"; {_and(out)} {'is' if len(out) == 1 else 'are'} worse beyond chance"
+        text += "."
     return text
+
+
+def _and(names: list[str]) -> str:
+    """'a', 'a and b', 'a, b and c'."""
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _pair_p(a: str, b: str, tests: pd.DataFrame) -> float:
@@ -238,6 +249,7 @@ def provenance(
     call: str, models: dict[str, Any], n_jobs: Any, backend: Any, seconds: float, started: datetime
 ) -> dict[str, str]:
     """When, with what and how a comparison was run, as label -> text."""
+    import arch
     import statsmodels
     import torch
 
@@ -256,7 +268,7 @@ def provenance(
         "date": started.astimezone(UTC).strftime("%Y-%m-%d %H:%M UTC"),
         "call": call,
         "versions": f"tsrnn {tsrnn.__version__}, torch {torch.__version__}, pandas {pd.__version__}, "
-        f"statsmodels {statsmodels.__version__}, numpy {np.__version__}, Python {platform.python_version()}",
+        f"statsmodels {statsmodels.__version__}, arch {arch.__version__}, numpy {np.__version__}, Python {platform.python_version()}",
         "seeds": ", ".join(f"{k}={v}" for k, v in seeds.items()) or "none (no model draws random numbers)",
         "machine": f"{os.cpu_count()} cores, {torch.get_num_threads()} torch threads, device {device}"
         + (f" (models ask for {', '.join(sorted(devices))})" if devices else ""),

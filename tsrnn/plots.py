@@ -41,6 +41,22 @@ def times(values: Any) -> Any:
     return values
 
 
+def _legend_below(fig: Any, ax: Any) -> None:
+    """The legend of ``ax`` under the figure, in rows of up to five, so that it hides no line."""
+    handles, labels = ax.get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside lower center", ncol=min(5, len(labels)), fontsize="small", frameon=False)
+
+
+def _concise_dates(ax: Any) -> None:
+    """Short date labels (``Mar``, ``2016``) on a date x axis, so that they do not run into each other."""
+    import matplotlib.dates as mdates
+
+    if isinstance(ax.xaxis.get_major_formatter(), (mdates.AutoDateFormatter, mdates.ConciseDateFormatter)):
+        locator = mdates.AutoDateLocator(maxticks=8)
+        ax.xaxis.set_major_locator(locator)
+        ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+
+
 def _new_figure(width: float = 11, height: float = 4) -> tuple[Any, Any]:
     import matplotlib.pyplot as plt
 
@@ -64,6 +80,7 @@ def plot_forecasts(comparison: Comparison, series: str | None = None) -> Any:
     matplotlib.figure.Figure
     """
     import matplotlib.pyplot as plt
+    from matplotlib.lines import Line2D
 
     name = series if series is not None else comparison.series[0]
     first = next(iter(comparison.results.values()))
@@ -95,9 +112,11 @@ def plot_forecasts(comparison: Comparison, series: str | None = None) -> Any:
         band = f", shaded: {coverage:.0%} interval" if coverage is not None and "lower" in rows else ""
         ax.set_title(f"{label(model)}  (MASE {mase:.3g}{band})", loc="left", fontsize="medium", color=color)
         ax.set_ylabel(label(comparison.axis_label(name)), fontsize="small")
-    axes[0, 0].plot([], [], color="black", linewidth=0.9, label="actual")
-    axes[0, 0].plot([], [], color="grey", linewidth=1.1, label="forecasts from each cutoff")
-    axes[0, 0].legend(loc="lower right", fontsize="small", ncol=2, framealpha=0.8)
+    _concise_dates(axes[-1, 0])
+    # The legend goes outside the panels, so that it hides none of the data.
+    keys = [Line2D([], [], color="black", linewidth=0.9), Line2D([], [], color="grey", linewidth=1.1)]
+    fig.legend(keys, ["actual", "forecasts from each cutoff"], loc="outside lower center", ncol=2, fontsize="small",
+               frameon=False)  # fmt: skip
     fig.suptitle(f"Walk-forward forecasts of {label(comparison.axis_label(name))}, best model first")
     return fig
 
@@ -117,7 +136,7 @@ def plot_error_by_step(comparison: Comparison) -> Any:
     ax.set_xlabel("horizon step (periods ahead)")
     ax.set_ylabel("MASE")
     ax.set_xticks(list(comparison.by_step.index))
-    ax.legend(fontsize="small")
+    _legend_below(fig, ax)
     return fig
 
 
@@ -135,7 +154,8 @@ def plot_error_by_cutoff(comparison: Comparison) -> Any:
     ax.set_title("Error per cutoff")
     ax.set_xlabel("cutoff (last training period)")
     ax.set_ylabel("MASE of the forecasts made at the cutoff")
-    ax.legend(fontsize="small", ncol=min(6, len(comparison.results)))
+    _concise_dates(ax)
+    _legend_below(fig, ax)
     return fig
 
 
@@ -166,7 +186,7 @@ def plot_skill(comparison: Comparison) -> Any:
     ax.axhline(0.0, color="black", linewidth=0.8)
     ax.set_xticks(positions, [label(n) for n in names], rotation=20 if len(scores) > 4 else 0)
     base = label(comparison.baseline)
-    ax.set_title(f"Skill against {base}: above 0 is better than {base}; pale bars are not significant")
+    ax.set_title(f"Skill against {base}: above 0 is better than {base}; pale bars: not significant (one test each)")
     ax.set_xlabel("model")
     ax.set_ylabel("skill = 1 - MASE / MASE of baseline")
     ax.margins(y=0.2)
@@ -194,7 +214,7 @@ def plot_coverage_by_step(comparison: Comparison) -> Any:
     ax.set_xlabel("horizon step (periods ahead)")
     ax.set_ylabel("share of actuals inside the interval")
     ax.set_xticks(list(comparison.by_step.index))
-    ax.legend(fontsize="small")
+    _legend_below(fig, ax)
     return fig
 
 
