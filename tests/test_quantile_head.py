@@ -193,3 +193,12 @@ def test_numpy_levels_are_accepted():
     f = GRUForecaster(loss="quantile", quantiles=levels, **FAST).fit(_noisy_sine(150))
     assert f.quantiles_ == (0.1, 0.5, 0.9)
     f.predict_interval(2, coverage=0.8)
+
+
+def test_a_warm_start_never_continues_a_point_head_as_a_quantile_head():
+    # Horizon 9 of a point head and one step of the 9 default levels give networks of the same shapes.
+    y = _noisy_sine(150)
+    f = LSTMForecaster(horizon=9, warm_start=True, linear_skip=False, **FAST).fit(y)
+    f.set_params(horizon=1, loss="quantile").fit(y)
+    cold = LSTMForecaster(horizon=1, loss="quantile", linear_skip=False, **FAST).fit(y)
+    pd.testing.assert_frame_equal(f.predict_quantiles(1, LEVELS), cold.predict_quantiles(1, LEVELS))

@@ -382,7 +382,8 @@ class RecurrentForecaster(WindowForecaster):
             previous = previous.members[member] if member < len(previous.members) else None
         elif member > 0:
             previous = None
-        if self.warm_start and previous is not None:
+        # A point head and a quantile head can share a shape (horizon 9 against 9 levels): never continue across.
+        if self.warm_start and previous is not None and previous.config.quantiles == fresh.config.quantiles:
             try:
                 fresh.load_state_dict(previous.state_dict())
                 return fresh, True
