@@ -3,6 +3,7 @@
 - ``network``: ``RecurrentNetwork`` and ``EnsembleNetwork`` (torch modules) and their ``NetworkConfig``.
 - ``training``: ``train``, a function that trains a network on window batches with early stopping.
 - ``linear``: the closed-form ridge autoregression beside the network (the linear skip).
+- ``quantiles``: the levels and forecasts of the quantile head (``loss="quantile"``).
 - ``forecaster``: ``RecurrentForecaster``, parameters and orchestration.
 - ``variants``: ``RNNForecaster``, ``LSTMForecaster`` and ``GRUForecaster``.
 """
