@@ -36,7 +36,12 @@ def _parameters_cell(notebook) -> int:
 
 
 def test_the_notebooks_are_there():
-    assert [p.name for p in NOTEBOOKS] == ["01_quickstart.ipynb", "02_weather.ipynb", "03_prices.ipynb"]
+    assert [p.name for p in NOTEBOOKS] == [
+        "01_quickstart.ipynb",
+        "02_weather.ipynb",
+        "03_prices.ipynb",
+        "04_panels.ipynb",
+    ]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
