@@ -72,7 +72,7 @@ def test_predict_is_the_median_and_intervals_are_the_quantiles():
     table = f.predict_quantiles(3, quantiles=[0.05, 0.5, 0.95])
     np.testing.assert_allclose(table[0.5].to_numpy(), f.predict(3).to_numpy())
     interval = f.predict_interval(3, coverage=0.9)
-    np.testing.assert_allclose(interval.to_numpy(), table[[0.05, 0.95]].to_numpy())
+    np.testing.assert_array_equal(interval.to_numpy(), table[[0.05, 0.95]].to_numpy())
     assert f.quantiles_ == DEFAULT_QUANTILES
 
 
@@ -202,3 +202,10 @@ def test_a_warm_start_never_continues_a_point_head_as_a_quantile_head():
     f.set_params(horizon=1, loss="quantile").fit(y)
     cold = LSTMForecaster(horizon=1, loss="quantile", linear_skip=False, **FAST).fit(y)
     pd.testing.assert_frame_equal(f.predict_quantiles(1, LEVELS), cold.predict_quantiles(1, LEVELS))
+
+
+def test_the_head_needs_no_validation_windows():
+    f = LSTMForecaster(loss="quantile", horizon=2, validation_fraction=0.0, **FAST).fit(_noisy_sine(150))
+    assert f.calibration_errors_ is None
+    interval = f.predict_interval(4, coverage=0.8).to_numpy()
+    assert np.all(interval[:, 0] < interval[:, 1])

@@ -80,6 +80,8 @@ def interpolate_quantiles(values: np.ndarray, known: np.ndarray, levels: np.ndar
     left = np.clip(np.searchsorted(z_known, z, side="right") - 1, 0, len(known) - 2)
     weight = (z - z_known[left]) / (z_known[left + 1] - z_known[left])
     out = values[..., left] + weight * (values[..., left + 1] - values[..., left])
-    exact = np.isin(levels, known)
-    out[..., exact] = values[..., np.searchsorted(known, levels[exact])]
+    # A level within rounding of a known one ((1 - 0.8) / 2 is not 0.1 in floating point) takes its value.
+    nearest = np.abs(levels[:, None] - known[None, :]).argmin(axis=1)
+    exact = np.abs(known[nearest] - levels) <= 1e-12
+    out[..., exact] = values[..., nearest[exact]]
     return out
