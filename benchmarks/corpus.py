@@ -420,9 +420,33 @@ def _models(y: pd.Series, names: tuple[str, ...], network: dict, ar: dict, seed:
 
 
 def run_series(
-    entry: Entry, names: tuple[str, ...], network: dict, ar: dict, seed: int = 0, refit: int = REFIT
+    entry: Entry,
+    names: tuple[str, ...],
+    network: dict,
+    ar: dict,
+    seed: int = 0,
+    refit: int = REFIT,
+    cache: str | None = None,
 ) -> pd.DataFrame:
-    """Backtest the models on one series with the plan the library chooses; one row per model."""
+    """Backtest the models on one series with the plan the library chooses; one row per model.
+
+    Each model runs in a comparison of its own with naive (the scores do not depend on the other models), so
+    a model that cannot be fitted on the series (too short for its window) gets a row with no MASE and the
+    error in ``error``. With ``cache`` (a folder), finished series are read back instead of run again.
+    """
+    import os
+
+    path = os.path.join(cache, f"{entry.name}.csv") if cache else None
+    if path and os.path.exists(path):
+        return pd.read_csv(path)
+    rows = pd.concat([_run_models(entry, (name,), network, ar, seed, refit) for name in names], ignore_index=True)
+    if path:
+        os.makedirs(cache, exist_ok=True)
+        rows.to_csv(path, index=False)
+    return rows
+
+
+def _run_models(entry: Entry, names: tuple[str, ...], network: dict, ar: dict, seed: int, refit: int) -> pd.DataFrame:
     import torch
 
     import tsrnn
@@ -432,7 +456,13 @@ def run_series(
     started = time.perf_counter()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        comparison = tsrnn.compare(_models(y, names, network, ar, seed), y, refit=refit, coverage=None, progress=False)
+        try:
+            models = {"naive": tsrnn.NaiveForecaster("last"), **_models(y, names, network, ar, seed)}
+            comparison = tsrnn.compare(models, y, refit=refit, coverage=None, progress=False)
+        except ValueError as error:
+            return pd.DataFrame({"series": entry.name, "half": halves()[entry.name], "domain": entry.domain,
+                                 "freq": y.index.freqstr, "n": len(y), "model": list(names), "mase": np.nan,
+                                 "error": str(error)[:160]})  # fmt: skip
     scores = comparison.scores
     settings = comparison.settings
     rows = pd.DataFrame(
@@ -450,12 +480,21 @@ def run_series(
         }
     )
     rows["warnings"] = "; ".join(sorted({str(w.message)[:80] for w in caught if "largest order" in str(w.message)}))
+    rows["adjusted"] = rows["model"].map(comparison.settings.get("adjusted", {}))
     rows["seconds"] = time.perf_counter() - started
+    rows["error"] = ""
     return rows[rows["model"].isin(names)]
 
 
 def run(
-    half: str, names: tuple[str, ...], network: dict, ar: dict, jobs: int, seed: int = 0, refit: int = REFIT
+    half: str,
+    names: tuple[str, ...],
+    network: dict,
+    ar: dict,
+    jobs: int,
+    seed: int = 0,
+    refit: int = REFIT,
+    cache: str | None = None,
 ) -> pd.DataFrame:
     from joblib import Parallel, delayed
 
@@ -463,7 +502,9 @@ def run(
     entries = [e for e in CORPUS if half == "all" or split[e.name] == half]
     # Longest first, so the two workers finish together.
     entries.sort(key=lambda e: -len(load(e)) * (1 + ("h" in load(e).index.freqstr)))
-    frames = Parallel(n_jobs=jobs, verbose=0)(delayed(run_series)(e, names, network, ar, seed, refit) for e in entries)
+    frames = Parallel(n_jobs=jobs, verbose=0)(
+        delayed(run_series)(e, names, network, ar, seed, refit, cache) for e in entries
+    )
     return pd.concat(frames, ignore_index=True)
 
 
@@ -472,8 +513,14 @@ def _gmean(values: pd.Series) -> float:
 
 
 def tables(results: pd.DataFrame) -> str:
-    """Markdown: per series (MASE, relative to AR and to the better naive), per model (geometric means, worst)."""
-    mase = results.pivot_table(index=["half", "series"], columns="model", values="mase")
+    """Markdown: per series (MASE, relative to AR and to the better naive), per model (geometric means, worst).
+
+    A model that could not be fitted on a series (``error``) shows as "fails" there and is counted; its
+    geometric means are over the series it ran on.
+    """
+    results = results.drop_duplicates(["series", "model"], keep="last")
+    mase = results.pivot_table(index=["half", "series"], columns="model", values="mase", dropna=False)
+    failed = results[results["mase"].isna()].groupby("model")["series"].apply(list).to_dict()
     naives = mase[["naive", "seasonal"]].min(axis=1)
     best_classical = mase[["naive", "seasonal", "ar"]].min(axis=1)
     networks = [m for m in ("rnn", "lstm", "gru") if m in mase]
@@ -482,32 +529,36 @@ def tables(results: pd.DataFrame) -> str:
         if half not in mase.index.get_level_values(0):
             continue
         block = mase.loc[half]
-        meta = results[results["half"] == half].drop_duplicates("series").set_index("series")
+        meta = (
+            results[(results["half"] == half) & results["mase"].notna()].drop_duplicates("series").set_index("series")
+        )
         table = pd.DataFrame({"freq": meta["freq"], "n": meta["n"], "h": meta["horizon"], "cutoffs": meta["cutoffs"]})
         for m in ("naive", "seasonal", "ar", *networks):
             if m in block:
-                table[m] = block[m].round(3)
+                table[m] = block[m].map(lambda v: "fails" if pd.isna(v) else f"{v:.3f}")
         for m in networks:
             table[f"{m}/ar"] = (block[m] / block["ar"]).round(3)
         for m in networks:
             table[f"{m}/naive"] = (block[m] / naives.loc[half]).round(3)
-        fit = results[(results["half"] == half)].pivot_table(index="series", columns="model", values="fit_seconds")
-        table["network fit s"] = fit[networks].sum(axis=1).round(1) if networks else np.nan
+        fit = results[results["half"] == half].pivot_table(index="series", columns="model", values="fit_seconds")
+        table["network fit s"] = fit[[m for m in networks if m in fit]].sum(axis=1).round(1) if networks else np.nan
         out.append(f"### {half} half ({len(block)} series)\n\n" + table.sort_index().to_markdown())
         summary = []
         for m in ("naive", "seasonal", "ar", *networks):
             if m not in block:
                 continue
-            ratio = block[m] / best_classical.loc[half]
+            ran = block[m].notna()
+            ratio = (block[m] / best_classical.loc[half])[ran]
             summary.append(
                 {
                     "model": m,
-                    "geometric-mean MASE": round(_gmean(block[m]), 3),
-                    "vs AR": round(_gmean(block[m] / block["ar"]), 3),
-                    "vs better naive": round(_gmean(block[m] / naives.loc[half]), 3),
+                    "geometric-mean MASE": round(_gmean(block[m][ran]), 3),
+                    "vs AR": round(_gmean((block[m] / block["ar"])[ran]), 3),
+                    "vs better naive": round(_gmean((block[m] / naives.loc[half])[ran]), 3),
                     "worst vs best classical": f"{ratio.max():.3f} ({ratio.idxmax()})",
                     "series above 1.10x best classical": int((ratio > 1.10).sum()),
-                    "fit seconds": round(float(fit[m].sum()), 1),
+                    "fails on": ", ".join(s for s in failed.get(m, []) if s in block.index) or "none",
+                    "fit seconds": round(float(fit[m].sum()), 1) if m in fit else np.nan,
                 }
             )
         out.append(pd.DataFrame(summary).set_index("model").to_markdown())
@@ -542,6 +593,8 @@ def main(argv: list[str] | None = None) -> None:
     go.add_argument("--out", default="corpus_results.csv")
     show = sub.add_parser("table")
     show.add_argument("csv", nargs="+")
+    year = sub.add_parser("one-year")
+    year.add_argument("--set", nargs="*", default=[], help="network settings NAME=VALUE")
     args = parser.parse_args(argv)
     if args.command == "list":
         split = halves()
@@ -553,14 +606,49 @@ def main(argv: list[str] | None = None) -> None:
         print(pd.DataFrame(rows).set_index("series").to_markdown())
     elif args.command == "run":
         started = time.perf_counter()
-        results = run(
-            args.half, tuple(args.models), _settings(args.set), _settings(args.ar), args.jobs, args.seed, args.refit
-        )
+        network, ar = _settings(args.set), _settings(args.ar)
+        results = run(args.half, tuple(args.models), network, ar, args.jobs, args.seed, args.refit, args.out + ".d")
         results.to_csv(args.out, index=False)
         print(tables(results))
         print(f"\n{len(results['series'].unique())} series in {time.perf_counter() - started:.0f} s", file=sys.stderr)
+    elif args.command == "one-year":
+        table = one_year(network=_settings(args.set))
+        print(table.pivot_table(index=["series", "refit"], columns="model", values="mase").round(3).to_markdown())
     else:
         print(tables(pd.concat([pd.read_csv(p) for p in args.csv], ignore_index=True)))
+
+
+# --- the one-year case of the defaults issue ---------------------------------------------------------------
+
+
+def one_year_series() -> dict[str, pd.Series]:
+    """Two years' worth of nothing: one year of daily maximum temperatures each (365 points)."""
+    from tsrnn.datasets import load_dataset
+
+    seattle = load_dataset("seattle-temps")["temp"].resample("D").max().rename("seattle 2010 daily max")
+    melbourne = _elecdaily("Temperature").rename("melbourne 2014 daily max")
+    return {"seattle": seattle, "melbourne": melbourne}
+
+
+def one_year(refits: tuple[int, ...] = (1, 13), network: dict | None = None, seed: int = 0) -> pd.DataFrame:
+    """Naive, AR(AIC) and the default networks, 12 weekly cutoffs, horizon 7, refit at every cutoff and every 13."""
+    import torch
+
+    import tsrnn
+
+    torch.set_num_threads(1)
+    rows = []
+    for key, y in one_year_series().items():
+        for refit in refits:
+            models = _models(y, ("naive", "ar", "rnn", "lstm", "gru"), network or {}, {}, seed)
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                comparison = tsrnn.compare(models, y, horizon=7, initial=len(y) - 7 * 12, refit=refit,
+                                           coverage=None, progress=False)  # fmt: skip
+            for model, score in comparison.scores.iterrows():
+                rows.append({"series": key, "refit": refit, "model": model, "mase": score["mase"],
+                             "fit_seconds": score["fit_seconds"]})  # fmt: skip
+    return pd.DataFrame(rows)
 
 
 if __name__ == "__main__":

@@ -57,9 +57,15 @@ class Differencer:
     def __init__(self, difference: bool | str = "auto"):
         self.difference = difference
 
-    def fit(self, values: np.ndarray) -> Differencer:
-        """Decide, per column of ``values`` (n_timestamps, n_series), whether to difference it."""
-        if isinstance(self.difference, (bool, np.bool_)):
+    def fit(self, values: np.ndarray, decisions: np.ndarray | None = None) -> Differencer:
+        """Decide, per column of ``values`` (n_timestamps, n_series), whether to difference it.
+
+        ``decisions`` (bool per series) are decisions made elsewhere (a forecaster's
+        ``difference="validation"``); they replace the rule of ``difference``.
+        """
+        if decisions is not None:
+            self.differenced_ = np.asarray(decisions, dtype=bool).reshape(values.shape[1])
+        elif isinstance(self.difference, (bool, np.bool_)):
             self.differenced_ = np.full(values.shape[1], bool(self.difference))
         else:
             self.differenced_ = np.asarray([_has_unit_root(column) for column in values[-UNIT_ROOT_MAX_LENGTH:].T])

@@ -20,6 +20,7 @@ import torch
 from tsrnn._validation import Boolean, Interval, InvalidParameterError, Options, Satisfies
 from tsrnn.covariates import COVARIATE_CONSTRAINTS
 from tsrnn.intervals import interpolate_quantiles
+from tsrnn.neural.differencing import differencing_by_validation
 from tsrnn.neural.linear import fit_linear
 from tsrnn.neural.network import CELLS, EnsembleNetwork, NetworkConfig, RecurrentNetwork, is_device, resolve_device
 from tsrnn.neural.quantiles import LEVELS_RULE, around_median, head_levels, median_steps
@@ -82,12 +83,19 @@ class RecurrentForecaster(WindowForecaster):
     scaler : {"standard", None}, default="standard"
         Standardise each series with the mean and standard deviation of its
         training data (after differencing).
-    difference : bool or "auto", default="auto"
+    difference : bool, "auto" or "validation", default="auto"
         Model first differences, then add them back to the last observation.
         ``"auto"`` decides per series and per ``fit``, on the training data
         only (its most recent 5,000 observations): differences when the ADF
         test does not reject a unit root (p > 0.05) and the KPSS test rejects
-        stationarity (p < 0.05). The decision is ``differenced_``.
+        stationarity (p < 0.05). ``"validation"`` checks that decision by
+        forecasting: the ridge autoregression of the window (the linear skip)
+        is fitted to the levels and to the differences of the training
+        windows, and the tests are overruled where the other choice's level
+        forecasts of the validation windows (at least the most recent 10%)
+        have a squared error more than 10% lower
+        (:func:`tsrnn.neural.differencing.differencing_by_validation`).
+        The decision is ``differenced_``.
     residual : bool, default=False
         Forecast the change relative to the last input value (a skip
         connection), so a weak network falls back towards the last value.
@@ -101,6 +109,13 @@ class RecurrentForecaster(WindowForecaster):
         training starts from the linear model, and early stopping compares
         every epoch with it (``best_epoch_ == 0`` keeps the linear model).
         False trains the recurrent network alone.
+    refit_linear : bool, default=False
+        When early stopping keeps the linear model alone (``best_epoch_ ==
+        0``), solve it again on every window, the validation windows
+        included, after the intervals were calibrated on them: the final
+        refit of a model selected on held-out data, so that a short series'
+        most recent windows are not left out of the forecast. A network whose
+        trained epochs were kept is left as trained.
     weight_decay : float, default=0.0
         L2 penalty of Adam on all weights.
     n_ensemble : int, default=1
@@ -215,6 +230,7 @@ class RecurrentForecaster(WindowForecaster):
         difference: bool | str = "auto",
         residual: bool = False,
         linear_skip: bool = True,
+        refit_linear: bool = False,
         weight_decay: float = 0.0,
         n_ensemble: int = 1,
         weight_averaging: float | None = None,
@@ -244,6 +260,7 @@ class RecurrentForecaster(WindowForecaster):
         self.difference = difference
         self.residual = residual
         self.linear_skip = linear_skip
+        self.refit_linear = refit_linear
         self.weight_decay = weight_decay
         self.n_ensemble = n_ensemble
         self.weight_averaging = weight_averaging
@@ -271,9 +288,10 @@ class RecurrentForecaster(WindowForecaster):
         "validation_fraction": _FRACTION,
         "patience": [None, Interval("int", 1, None)],
         "scaler": [Options("standard"), None],
-        "difference": [Boolean, Options("auto")],
+        "difference": [Boolean, Options("auto", "validation")],
         "residual": [Boolean],
         "linear_skip": [Boolean],
+        "refit_linear": [Boolean],
         "weight_decay": [Interval("real", 0, None)],
         "n_ensemble": _POSITIVE_INT,
         "weight_averaging": [None, _FRACTION[0]],
@@ -315,7 +333,13 @@ class RecurrentForecaster(WindowForecaster):
             if self.random_state is not None
             else int(np.random.default_rng().integers(2**31 - 1))
         )
-        self.differencer_ = Differencer(self.difference).fit(values)
+        decisions = None
+        if self.difference == "validation":
+            tests = Differencer("auto").fit(values).differenced_
+            decisions = differencing_by_validation(
+                values, int(self.window), self._n_outputs(), float(self.validation_fraction), tests
+            )
+        self.differencer_ = Differencer(self.difference).fit(values, decisions)
         self.differenced_ = self.differencer_.differenced_
         lost = self.differencer_.n_lost_
         model_values = self.differencer_.transform(values)[lost:]
@@ -323,14 +347,7 @@ class RecurrentForecaster(WindowForecaster):
         self.scale_mean_, self.scale_std_ = self.scaler_.mean_, self.scaler_.scale_
         # Covariate row i belongs with level position i; after differencing, model value i sits at i + lost.
         self.covariate_scalers_ = {"past": Scaler().fit(self.past_), "future": Scaler().fit(self.future_)}
-        batches = WindowBatches(
-            self.scaler_.transform(model_values),
-            self.covariate_scalers_["past"].transform(self.past_[lost:]),
-            self.covariate_scalers_["future"].transform(self.future_[lost:]),
-            int(self.window), self._n_outputs(), self.device_,
-            # A quantile head learns the quantiles of the change over k steps, not the sum of k steps' quantiles.
-            cumulative=self.differenced_ if self.loss == "quantile" else None,
-        )  # fmt: skip
+        batches = self._batches(values)
         self.quantiles_ = self._head_levels() or None
         self.n_windows_ = len(model_values) - int(self.window) - self._n_outputs() + 1
         n_val = max(1, int(round(self.validation_fraction * self.n_windows_))) if self.validation_fraction > 0 else 0
@@ -343,6 +360,32 @@ class RecurrentForecaster(WindowForecaster):
                 f"without a missing value; fill the gaps (tsrnn.regularize) or lower window."
             )
         self._train_members(batches, seed)
+
+    def _batches(self, values: np.ndarray, device: Any = None) -> WindowBatches:
+        """The training windows of ``values`` (levels), differenced and scaled as decided in this fit."""
+        lost = self.differencer_.n_lost_
+        return WindowBatches(
+            self.scaler_.transform(self.differencer_.transform(values)[lost:]),
+            self.covariate_scalers_["past"].transform(self.past_[lost:]),
+            self.covariate_scalers_["future"].transform(self.future_[lost:]),
+            int(self.window), self._n_outputs(), self.device_ if device is None else device,
+            # A quantile head learns the quantiles of the change over k steps, not the sum of k steps' quantiles.
+            cumulative=self.differenced_ if self.loss == "quantile" else None,
+        )  # fmt: skip
+
+    def _fit(self, values: np.ndarray) -> None:
+        super()._fit(values)  # trains, then calibrates the intervals on the validation windows
+        if self.refit_linear and self.linear_skip and self.n_validation_windows_ and (self.best_epochs_ == 0).any():
+            self._refit_linear(values)
+
+    def _refit_linear(self, values: np.ndarray) -> None:
+        """Solve the linear part of every member that kept it alone again, on all windows (validation too)."""
+        batches = self._batches(values, device="cpu")  # the fitted network lives on the CPU
+        every = batches.starts(0, self.n_windows_, self.n_series_)
+        members = self.network_.members if isinstance(self.network_, EnsembleNetwork) else [self.network_]
+        for network, best_epoch in zip(members, self.best_epochs_):
+            if best_epoch == 0:
+                fit_linear(network, batches, batches.targets, every, silence_head=False)
 
     def _train_members(self, batches: WindowBatches, seed: int) -> None:
         """Train ``n_ensemble`` networks from their own seeds; keep them, their histories and kept epochs."""
