@@ -28,6 +28,7 @@ import backtests  # noqa: E402
 import covariates  # noqa: E402
 import intervals  # noqa: E402
 import memory  # noqa: E402
+import panels  # noqa: E402
 import peers  # noqa: E402
 import scaling  # noqa: E402
 import search  # noqa: E402
@@ -148,18 +149,11 @@ def main() -> None:
     )
 
     lengths = (1_000, 10_000, 100_000) if quick else (1_000, 10_000, 100_000, 1_000_000)
-    counts = (1, 10, 100) if quick else (1, 10, 100, 1_000)
+    counts = (1, 10, 100) if quick else (1, 10, 100, 1_000, 10_000)
     by_length, by_series = scaling.by_length(lengths), scaling.by_series(counts)
     plot_path = Path(args.out).resolve().parent / ("scaling_quick.png" if quick else "scaling.png")
     scaling.plot(by_length, by_series, str(plot_path))
-    section(
-        "Scaling",
-        "One epoch of LSTM(32), batch 256, window 30.\n\n"
-        + _table(by_length)
-        + "\n\n"
-        + _table(by_series)
-        + f"\n\n![fit time scaling]({plot_path.name})",
-    )
+    section(scaling.TITLE, scaling.body(by_length, by_series, plot_path.name))
 
     if not quick:
         if args.search:
@@ -190,11 +184,15 @@ def main() -> None:
             "Seattle temp_max with temp_min, precipitation and wind as past covariates and dayofyear as calendar "
             "feature (AR: calendar only), horizon 7, 52 weekly cutoffs, refit every 13.\n\n" + _table(covariates.run()),
         )
+        tables, _ = panels.run()
+        section(panels.TITLE, panels.body(tables))
         searched, extra = search.run()
         references = ", ".join(f"{name} {score:.4f}" for name, score in extra["references"].items())
         section(
             "Hyper-parameter search: nested evaluation, optimism, halving",
-            search.__doc__.split("\n\n")[1].replace("\n", " ") + "\n\n" + _table(searched.set_index("method"), 4)
+            search.__doc__.split("\n\n")[1].replace("\n", " ")
+            + "\n\n"
+            + _table(searched.set_index("method"), 4)
             + f"\n\nReferences on the same outer folds: {references}.",
         )
 
