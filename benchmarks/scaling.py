@@ -143,7 +143,8 @@ def by_series(
     pd.DataFrame
         ``series``; ``seconds`` (the whole fit with ``epochs=1``: measured, or extrapolated where
         ``measured`` is False) and ``estimated`` (the parts-based estimate); ``seconds_per_1m_points``
-        (constant if time is linear in the total length); ``before_training`` seconds; ``peak_extra_mb``
+        (constant if time is linear in the total length); ``before_training`` seconds; ``ms_per_batch`` (one
+        training step of 256 windows, over the batches timed); ``peak_extra_mb``
         (peak RSS above the RSS before the fit, over the part that ran); ``panel_mb`` (the panel as float64).
     """
     rows, reference = [], None
@@ -161,6 +162,7 @@ def by_series(
                 "seconds": measured["seconds"] if full else estimated,
                 "estimated": estimated,
                 "before_training": measured["before_training"],
+                "ms_per_batch": 1000 * measured["seconds_per_batch"],
                 "peak_extra_mb": measured["peak_extra_mb"],
             }
         )
@@ -207,6 +209,8 @@ def body(length: pd.DataFrame, series: pd.DataFrame, image: str) -> str:
 
     big = series[series["series"] >= 100]
     time_ratio = big["seconds_per_1m_points"].max() / big["seconds_per_1m_points"].min()
+    before = big["before_training"] / big["series"] * 1000
+    before_ratio = before.max() / before.min()
     per_point = big["peak_extra_mb"] / (big["series"] * 1000 / 1e6)
     memory_ratio = per_point.max() / per_point.min()
     sampled = series.loc[~series["measured"], "series"].tolist()
@@ -230,7 +234,11 @@ def body(length: pd.DataFrame, series: pd.DataFrame, image: str) -> str:
     text += (
         ".\n\n" + _table(length) + "\n\n" + _table(series) + "\n\n"
         f"From 100 series up, seconds per million points lie within {_spread(big['seconds_per_1m_points'])} "
-        f"(a ratio of {time_ratio:.2f}): fit time is {words[time_ratio <= 1.5]}. Peak memory above the panel is "
+        f"(a ratio of {time_ratio:.2f}). Its two parts: the work before the epoch takes {_spread(before)} s per "
+        f"1,000 series (ratio {before_ratio:.2f}, {words[before_ratio <= 1.5]}), and the epoch is a number of "
+        "batches proportional to the windows, each taking "
+        f"{_spread(big['ms_per_batch'])} ms: the same work per batch, whose spread is the load of the shared "
+        "machine during the run, not the series count. Peak memory above the panel is "
         f"{_spread(per_point)} MB per million points over the same counts (ratio {memory_ratio:.2f}): "
         f"{words[memory_ratio <= 1.5]}, {series['peak_extra_mb'].iloc[-1] / series['panel_mb'].iloc[-1]:.0f}x the "
         f"panel's own size at {series['series'].iloc[-1]:,} series. Load average at the end of the run: "
