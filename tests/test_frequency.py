@@ -78,8 +78,9 @@ def test_ar_max_lags_auto_is_bounded_by_a_fifth_of_the_data():
     assert fitted.max_lags_ == 10
     short = ARForecaster(max_lags="auto").fit(y.iloc[:30])
     assert short.max_lags_ == 6
-    # The fixed default keeps its old meaning: half the series on a short one.
-    assert ARForecaster().fit(y.iloc[:30]).max_lags_ == 14
+    assert ARForecaster().max_lags == "auto" and ARForecaster().fit(y).max_lags_ == 10
+    # An int keeps its old meaning: at most half the series on a short one.
+    assert ARForecaster(max_lags=30).fit(y.iloc[:30]).max_lags_ == 14
 
 
 def test_ar_max_lags_auto_warns_when_the_search_stops_at_its_limit():
