@@ -135,3 +135,23 @@ def test_compare_gives_default_windows_the_lookback_of_the_data_and_says_so():
 
 def test_frequency_helpers_are_public():
     assert tsrnn.frequency.default_window is default_window
+
+
+def test_default_plan_keeps_half_of_the_shortest_series_of_a_ragged_panel():
+    plan = default_plan(132, pd.tseries.frequencies.to_offset("MS"), shortest=76)
+    # 76 observations of the latest starter: half of them (38) must precede the first cutoff's test window.
+    first_train_of_shortest = plan.initial - (132 - 76)
+    assert first_train_of_shortest >= 38 and "shortest series" in plan.chosen["cutoffs"]
+    assert default_plan(132, pd.tseries.frequencies.to_offset("MS")).initial < plan.initial
+
+
+def test_compare_runs_a_ragged_panel_with_the_default_plan():
+    index = pd.date_range("2000-01-01", periods=120, freq="MS")
+    rng = np.random.default_rng(0)
+    y = pd.DataFrame({"a": 100 + rng.normal(size=120).cumsum(), "b": 50 + rng.normal(size=120).cumsum()}, index=index)
+    y.iloc[:60, 1] = np.nan  # b starts five years late
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = compare({"naive": tsrnn.NaiveForecaster()}, y, progress=False, coverage=None)
+    train_b = result.settings["cv"].initial - 60
+    assert train_b >= 30 and "shortest series" in result.settings["chosen"]["cutoffs"]

@@ -174,23 +174,35 @@ def default_horizon(freq: Any) -> tuple[int, str]:
     return DEFAULT_HORIZONS[code]
 
 
-def default_plan(n: int, freq: Any, horizon: int | None = None, step: int | None = None, initial: Any = None) -> Plan:
+def default_plan(
+    n: int,
+    freq: Any,
+    horizon: int | None = None,
+    step: int | None = None,
+    initial: Any = None,
+    shortest: int | None = None,
+) -> Plan:
     """Fill in the horizon, step and first training length that were not given.
 
     The horizon follows the frequency (:data:`DEFAULT_HORIZONS`), the step is
     the horizon (test windows that tile the last part of the series), and
     ``initial`` is chosen so that there are as many cutoffs as fit while the
     first training set keeps at least half the series, up to
-    :data:`MAX_CUTOFFS`.
+    :data:`MAX_CUTOFFS`. In a ragged panel, that is half of the shortest
+    series (``shortest``), so a series that starts late is trained on at
+    least half its observations too.
 
     Parameters
     ----------
     n : int
-        Length of the series.
+        Length of the series (of the index of a panel).
     freq : pandas offset, int or None
         The index's frequency (an int for an integer index).
     horizon, step, initial : optional
         What the user gave; None is filled in.
+    shortest : int, optional
+        Observations from the first value of the latest-starting series to
+        the end; ``n`` by default.
 
     Returns
     -------
@@ -202,10 +214,12 @@ def default_plan(n: int, freq: Any, horizon: int | None = None, step: int | None
         chosen["horizon"] = f"{horizon} ({span}, the default for {_code(freq)} data)"
     if initial is None:
         stride = step or horizon
-        cutoffs = max(1, min(MAX_CUTOFFS, (n - n // 2 - horizon) // stride + 1))
+        span = n if shortest is None else min(int(shortest), n)
+        cutoffs = max(1, min(MAX_CUTOFFS, (span - span // 2 - horizon) // stride + 1))
         initial = n - horizon - stride * (cutoffs - 1)
+        whose = f"the {n} observations" if span == n else f"the {span} observations of the shortest series"
         chosen["cutoffs"] = (
             f"{cutoffs}: as many as fit every {stride} periods while the first training set keeps at least half of "
-            f"the {n} observations, up to {MAX_CUTOFFS}"
+            f"{whose}, up to {MAX_CUTOFFS}"
         )
     return Plan(int(horizon), step, initial, chosen)

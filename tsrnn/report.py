@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tsrnn import narrative
@@ -217,7 +218,11 @@ def compare(
     asked = {"horizon": horizon, "initial": initial}  # the call as written, for the provenance
     if cv is None and (horizon is None or (initial is None and scheme == "expanding")):
         data = check_series(y, "y", allow_missing=True)
-        filled = default_plan(len(data.index), data.freq, horizon, step, initial)
+        # A ragged panel: the latest-starting series decides how long the first training set must be.
+        starts = np.argmax(~np.isnan(data.values), axis=0) if data.values.size else np.zeros(1, dtype=int)
+        filled = default_plan(
+            len(data.index), data.freq, horizon, step, initial, shortest=len(data.index) - starts.max()
+        )
         horizon, initial, chosen = filled.horizon, filled.initial, filled.chosen
     per_model = {name: (X.get(name) if isinstance(X, Mapping) else X) for name in named}
     plans = {
