@@ -5,8 +5,9 @@ import pandas as pd
 import pytest
 from scipy.stats import randint
 
-from tsrnn import ARForecaster, NaiveForecaster, SearchCV, WalkForward, backtest, compare
-from tsrnn.search import _rounds
+from tsrnn import ARForecaster, GRUForecaster, NaiveForecaster, SearchCV, WalkForward, backtest, compare
+from tsrnn._validation import InvalidParameterError
+from tsrnn.halving import halving_rounds
 from tsrnn.testing import synthetic_series
 
 
@@ -86,7 +87,63 @@ def test_halving_scores_fewer_folds_and_keeps_the_clear_winner(y):
     finalists = table[table["round"] == 2]
     assert halving.best_params_ == finalists.loc[finalists["mean_score"].idxmin(), "params"]
     assert full.cv_results_.loc[full.best_index_, "mean_score"] <= halving.best_score_ + 1e-12
-    assert _rounds(12, 52, 3) == [(12, 5), (4, 17), (2, 52)] and _rounds(1, 5, 3) == [(1, 5)]
+    assert halving_rounds(12, 52, 3) == [(12, 5), (4, 17), (2, 52)] and halving_rounds(1, 5, 3) == [(1, 5)]
+
+
+def test_halving_rounds_follow_min_resources_as_in_scikit_learn():
+    # Budgets min_resources * factor**r while candidates and budget allow; the last round has the full budget.
+    assert halving_rounds(12, 100, 3, 3) == [(12, 3), (4, 9), (2, 100)]
+    assert halving_rounds(12, 100, 4, 2) == [(12, 2), (3, 100)]
+    # A budget that cannot grow by factor: one round, every candidate on the full budget.
+    assert halving_rounds(12, 5, 3, 3) == [(12, 5)]
+    assert halving_rounds(9, 5, 3, 1) == [(9, 1), (3, 5)]
+
+
+def test_halving_over_epochs_scores_every_cutoff_and_ends_on_the_set_value():
+    y = synthetic_series(n=120)
+    tiny = GRUForecaster(window=7, hidden_size=4, epochs=4, batch_size=32, patience=None, random_state=0)
+    grid = {"window": [7, 14], "learning_rate": [1e-3, 1e-2]}
+    cv = WalkForward(horizon=3, step=3, initial=105)  # 5 inner cutoffs
+    search = SearchCV(tiny, grid, cv=cv, refit=False, method="halving", resource="epochs", min_resources=1,
+                      factor=2, progress=False).fit(y)  # fmt: skip
+    table = search.cv_results_
+    # Rounds of 4, 2 and 1 candidates at 1, 2 and 4 (the forecaster's own) epochs, each on all 5 cutoffs.
+    assert sorted(table["resources"]) == [1, 1, 2, 4] and (table["n_cutoffs"] == 5).all()
+    for _, row in table.iterrows():
+        alone = GRUForecaster(**{**tiny.get_params(), **row["params"], "epochs": row["resources"]})
+        expected = backtest(alone, y, cv=cv, refit=False, progress=False).score(["mase"]).iloc[0, 0]
+        assert row["mean_score"] == pytest.approx(expected)
+    winner = table.loc[table["rank"] == 1].iloc[0]
+    assert winner["resources"] == 4 and search.best_params_ == winner["params"] and "epochs" not in search.best_params_
+    refitted = GRUForecaster(**{**tiny.get_params(), **search.best_params_}).fit(y)
+    pd.testing.assert_series_equal(search.predict(3), refitted.predict(3))
+    # max_resources overrides the forecaster's own value, and the chosen candidate is refitted with it.
+    capped = SearchCV(tiny, grid, cv=cv, refit=False, method="halving", resource="epochs", min_resources=1,
+                      max_resources=2, factor=2, progress=False).fit(y)  # fmt: skip
+    assert sorted(capped.cv_results_["resources"]) == [1, 1, 2, 2] and capped.best_params_["epochs"] == 2
+    assert capped.best_forecaster_.get_params()["epochs"] == 2
+
+
+@pytest.mark.parametrize(
+    "kwargs, name",
+    [
+        ({"resource": "depth"}, "resource"),
+        ({"resource": "lags"}, "resource"),
+        ({"resource": 3}, "resource"),
+        ({"min_resources": 3, "max_resources": 2}, "min_resources"),
+        ({"min_resources": 9}, "min_resources"),
+        ({"max_resources": 9}, "max_resources"),
+        ({"min_resources": 0}, "min_resources"),
+        ({"method": "grid", "resource": "trend"}, "resource"),
+        ({"method": "grid", "min_resources": 2}, "min_resources"),
+        ({"resource": "trend"}, "max_resources"),
+    ],
+    ids=str,
+)
+def test_a_halving_budget_that_cannot_work_is_refused_by_name(y, kwargs, name):
+    params = {"method": "halving", **kwargs}
+    with pytest.raises(InvalidParameterError, match=name):
+        SearchCV(ARForecaster(), {"lags": [1, 2]}, horizon=3, progress=False, **params).fit(y)
 
 
 def test_nested_backtest_never_shows_the_search_the_future(y):

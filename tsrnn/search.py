@@ -10,7 +10,6 @@ search promised next to the score its choice then earned.
 
 from __future__ import annotations
 
-import math
 from dataclasses import replace
 from typing import Any, ClassVar
 
@@ -22,6 +21,7 @@ from sklearn.model_selection import ParameterGrid, ParameterSampler
 from tsrnn._validation import Boolean, Interval, Options, Satisfies, SeriesData, is_integer
 from tsrnn.backtest import fold_jobs, plan_backtest
 from tsrnn.base import BaseForecaster, check_is_fitted
+from tsrnn.halving import check_resources, schedule
 from tsrnn.metrics import METRICS
 from tsrnn.nested import Optimism, nested_search
 from tsrnn.parallel import run_jobs
@@ -80,15 +80,31 @@ class SearchCV(BaseForecaster):
         or ``"smape"``, over every inner forecast.
     method : {"grid", "random", "halving"}, default="grid"
         Every candidate of the grid; ``n_iter`` sampled ones; or successive
-        halving: all candidates on the last few inner cutoffs, the best third
-        (``factor``) on more cutoffs, and so on, until the survivors are
-        backtested on all of them.
+        halving: all candidates on a small budget (``resource``), the best
+        ``1 / factor`` of them on a budget ``factor`` times larger, and so on,
+        until the survivors are backtested on the full budget.
     n_iter : int, default=20
         Candidates drawn for ``"random"`` (and ``"halving"`` with
         ``param_distributions``).
     factor : int, default=3
         For ``"halving"``: the share of candidates kept (1 / factor) and the
-        growth of the cutoffs at each round.
+        growth of the budget at each round.
+    resource : str, default="cutoffs"
+        For ``"halving"``, what a round's budget counts. ``"cutoffs"``: the
+        most recent inner cutoffs scored (folds scored in an earlier round are
+        reused when ``refit=True``). Or the name of an integer parameter of
+        the forecaster, such as ``"epochs"``: every round scores every inner
+        cutoff, with that parameter set to the round's budget; the last round
+        uses ``max_resources``, so the finalists are scored as set.
+    min_resources : int, optional
+        For ``"halving"``: the first round's budget. By default the full budget
+        divided by ``factor`` once per later round (at least 1). Given, the
+        rounds are as many as the candidates need and the budget allows, as
+        in scikit-learn's ``HalvingGridSearchCV``: budgets ``min_resources *
+        factor**r``, the last one ``max_resources``.
+    max_resources : int, optional
+        For ``"halving"``: the last round's budget. By default every inner
+        cutoff, or the forecaster's own value of the ``resource`` parameter.
     n_jobs, backend
         Parallel execution of the candidates' folds, as in :func:`tsrnn.backtest`.
     random_state : int, optional
@@ -109,7 +125,18 @@ class SearchCV(BaseForecaster):
         parameter, ``mean_score``, ``std_score`` (over cutoffs), one
         ``cutoff<k>_score`` per inner cutoff it was scored on (oldest first),
         ``n_cutoffs``, ``round`` (the last halving round it reached; 0 for a
-        full search), ``fit_seconds`` and ``rank`` (1 is best).
+        full search), ``resources`` (the budget of that round: cutoffs scored,
+        or the value of the ``resource`` parameter), ``fit_seconds`` (every
+        fit the candidate cost, over all rounds) and ``rank`` (1 is best).
+
+    Notes
+    -----
+    A halving search costs less than the full grid only where its first rounds
+    are cheap. With ``resource="cutoffs"`` and few inner cutoffs, the first
+    round judges every candidate on a single cutoff. A parameter such as
+    ``"epochs"``, with ``refit=False`` (one fit per candidate and round,
+    updated through every inner cutoff), judges every round on every inner
+    cutoff for one short fit per candidate.
 
     Examples
     --------
@@ -131,6 +158,9 @@ class SearchCV(BaseForecaster):
         "method": [Options("grid", "random", "halving")],
         "n_iter": [Interval("int", 1, None)],
         "factor": [Interval("int", 2, None)],
+        "resource": [Satisfies(lambda v: isinstance(v, str) and bool(v), "'cutoffs' or the name of an int parameter")],
+        "min_resources": [None, Interval("int", 1, None)],
+        "max_resources": [None, Interval("int", 1, None)],
         "n_jobs": [None, Satisfies(lambda v: is_integer(v) and v != 0, "a non-zero int (-1 for every core)")],
         "backend": [None, Options("dask", "loky", "threading", "multiprocessing", "sequential")],
         "random_state": [None, Interval("int", 0, None)],
@@ -152,6 +182,9 @@ class SearchCV(BaseForecaster):
         method: str = "grid",
         n_iter: int = 20,
         factor: int = 3,
+        resource: str = "cutoffs",
+        min_resources: int | None = None,
+        max_resources: int | None = None,
         n_jobs: int | None = None,
         backend: str | None = None,
         random_state: int | None = None,
@@ -169,6 +202,9 @@ class SearchCV(BaseForecaster):
         self.method = method
         self.n_iter = n_iter
         self.factor = factor
+        self.resource = resource
+        self.min_resources = min_resources
+        self.max_resources = max_resources
         self.n_jobs = n_jobs
         self.backend = backend
         self.random_state = random_state
@@ -199,6 +235,7 @@ class SearchCV(BaseForecaster):
                 if not (listed and len(values)) and not (hasattr(values, "rvs") and grid is None):
                     allowed = "a non-empty list" + (" or a scipy.stats distribution" if grid is None else "")
                     raise ValueError(f"the values of {name!r} must be {allowed}; got {values!r}.")
+        check_resources(self, known, spaces if isinstance(spaces, list) else [spaces])
 
     def get_covariates(self) -> Any:
         """The tuned forecaster's covariates: ``X`` is checked here and passed on to every candidate."""
@@ -233,40 +270,43 @@ class SearchCV(BaseForecaster):
         candidates = self.candidates()
         plan = plan_backtest(y, X, cv=self._inner_cv(len(data.index)), refit=self.refit)
         total = len(plan.splits)
-        if self.method == "halving":
-            rounds = _rounds(len(candidates), total, int(self.factor))
-        else:
-            rounds = [(len(candidates), total)]
+        by_cutoffs = self.method != "halving" or self.resource == "cutoffs"
         folds: dict[int, dict[int, Fold]] = {k: {} for k in range(len(candidates))}
-        results, reached, alive = {}, {}, list(range(len(candidates)))
-        for r, (kept, n_cutoffs) in enumerate(rounds):
+        results, reached, budgets = {}, {}, {}
+        spent = dict.fromkeys(range(len(candidates)), 0.0)
+        alive = list(range(len(candidates)))
+        for r, (kept, budget) in enumerate(schedule(self, len(candidates), total)):
             alive = alive[:kept]
-            wanted = plan.splits[-n_cutoffs:]
+            wanted = plan.splits[-budget:] if by_cutoffs else plan.splits
+            extra = {} if by_cutoffs else {self.resource: budget}
             jobs, owners = [], []
             for k in alive:
                 # Independent folds scored in an earlier round are the same fits: only the new cutoffs run.
-                # Chained folds (updates between refits) start at the round's first cutoff: all run again.
-                if plan.independent:
+                # Chained folds (updates between refits), or a new value of the resource parameter: all run again.
+                if plan.independent and by_cutoffs:
                     splits = [s for s in wanted if int(s[0][-1]) not in folds[k]]
                 else:
                     folds[k], splits = {}, wanted
                 if splits:
-                    candidate_jobs = fold_jobs(self._candidate(candidates[k]), y, X, replace(plan, splits=splits))
+                    candidate = self._candidate({**candidates[k], **extra})
+                    candidate_jobs = fold_jobs(candidate, y, X, replace(plan, splits=splits))
                     jobs.extend(candidate_jobs)
                     owners.extend([k] * len(candidate_jobs))
             outputs = run_jobs(jobs, self.n_jobs, self.backend, self.progress, f"search round {r + 1}")
             for k, output in zip(owners, outputs):
                 folds[k].update({fold.cutoff: fold for fold in output})
+                spent[k] += float(sum(fold.fit_seconds for fold in output))
             cutoffs = {int(s[0][-1]) for s in wanted}
             for k in alive:
                 scored = [folds[k][c] for c in sorted(folds[k]) if c in cutoffs]
                 results[k] = BacktestResult.from_folds(scored, plan.data, plan.horizon, None)
-                reached[k] = r
+                reached[k], budgets[k] = r, budget
             alive = sorted(alive, key=lambda k: (self._score(results[k]), k))
-        self.cv_results_ = self._table(candidates, results, reached)
+        self.cv_results_ = self._table(candidates, results, reached, budgets, spent)
         best = int(self.cv_results_["rank"].idxmin())
         self.best_index_ = best
-        self.best_params_ = dict(candidates[best])
+        final = {} if by_cutoffs or self.max_resources is None else {self.resource: int(self.max_resources)}
+        self.best_params_ = {**candidates[best], **final}
         self.best_score_ = float(self.cv_results_.loc[best, "mean_score"])
         self.n_inner_cutoffs_ = total
         self.best_forecaster_ = self._candidate(self.best_params_).fit(y, X)
@@ -278,7 +318,7 @@ class SearchCV(BaseForecaster):
         value = float(result.score([self.scoring]).iloc[0, 0])
         return value if np.isfinite(value) else np.inf
 
-    def _table(self, candidates: list[dict], results: dict, reached: dict) -> pd.DataFrame:
+    def _table(self, candidates: list[dict], results: dict, reached: dict, budgets: dict, spent: dict) -> pd.DataFrame:
         rows = []
         for k, params in enumerate(candidates):
             result = results[k]
@@ -286,7 +326,7 @@ class SearchCV(BaseForecaster):
             row = {"params": params, **{f"param_{name}": value for name, value in params.items()}}
             row.update(mean_score=self._score(result), std_score=float(np.std(per_cutoff)))
             row.update({f"cutoff{i}_score": float(v) for i, v in enumerate(per_cutoff)})
-            row.update(n_cutoffs=len(per_cutoff), round=reached[k], fit_seconds=float(result.fit_seconds.sum()))
+            row.update(n_cutoffs=len(per_cutoff), round=reached[k], resources=budgets[k], fit_seconds=spent[k])
             rows.append(row)
         table = pd.DataFrame(rows)
         # Candidates that reached a later round rank above those eliminated earlier, then by score.
@@ -357,21 +397,3 @@ def _copy_fitted(forecaster: Any) -> Any:
     import copy
 
     return copy.deepcopy(forecaster)
-
-
-def _rounds(n_candidates: int, n_cutoffs: int, factor: int) -> list[tuple[int, int]]:
-    """Successive halving: (candidates kept, cutoffs scored) per round; the last round scores every cutoff."""
-    n_rounds = 1 + int(math.floor(math.log(n_candidates) / math.log(factor) + 1e-9)) if n_candidates > 1 else 1
-    rounds = []
-    for r in range(n_rounds):
-        kept = math.ceil(n_candidates / factor**r)
-        cutoffs = max(1, n_cutoffs // factor ** (n_rounds - 1 - r))
-        rounds.append((kept, cutoffs))
-    # Rounds that would score no more cutoffs than the one before add nothing: merge them.
-    merged = []
-    for kept, cutoffs in rounds:
-        if merged and cutoffs == merged[-1][1]:
-            merged[-1] = (merged[-1][0], cutoffs)
-            continue
-        merged.append((kept, cutoffs))
-    return merged
