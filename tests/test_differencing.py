@@ -129,3 +129,20 @@ def test_the_options_keep_the_contract(params):
         GRUForecaster(random_state=0, **FAST, **params),
         checks=["no_peeking", "update", "deterministic", "read_only", "intervals", "missing_values"],
     )
+
+
+def test_too_few_validation_windows_keep_the_linear_model_without_training():
+    from tsrnn.neural.forecaster import MIN_VALIDATION_WINDOWS
+
+    index = pd.date_range("1900-01-01", periods=60, freq="YS")
+    y = pd.Series(_seasonal_stationary(60), index=index)
+    # 60 points, window 10, horizon 5: 46 windows, 5 of them for validation, fewer than the minimum.
+    short = GRUForecaster(window=10, horizon=5, hidden_size=8, random_state=0).fit(y)
+    assert short.n_validation_windows_ < MIN_VALIDATION_WINDOWS
+    assert short.best_epoch_ == 0 and short.n_epochs_ == 0
+    assert torch.count_nonzero(short.network_.head.weight) == 0
+    assert np.isfinite(short.predict(5).to_numpy()).all()
+    assert short.predict_interval(5, coverage=0.9).notna().all().all()
+    longer = pd.Series(_seasonal_stationary(400), index=pd.date_range("2000-01-01", periods=400, freq="D"))
+    trained = GRUForecaster(window=10, horizon=5, hidden_size=8, epochs=2, patience=None, random_state=0).fit(longer)
+    assert trained.n_validation_windows_ >= MIN_VALIDATION_WINDOWS and trained.n_epochs_ == 2

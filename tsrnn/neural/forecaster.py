@@ -32,6 +32,8 @@ from tsrnn.windowing import future_block, recursive_forecast
 __all__ = ["RecurrentForecaster"]
 
 _POSITIVE_INT = [Interval("int", 1, None)]
+#: Below this many validation windows (over all series) a fresh network with a linear skip keeps the linear model.
+MIN_VALIDATION_WINDOWS = 10
 _FRACTION = [Interval("real", 0, 1, closed="left")]
 
 
@@ -76,7 +78,13 @@ class RecurrentForecaster(WindowForecaster):
         Clip the gradient norm to this value; None disables clipping.
     validation_fraction : float, default=0.1
         The most recent fraction of the training windows, held out for early
-        stopping and interval calibration (never a random split).
+        stopping and interval calibration (never a random split). With the
+        linear skip, a new network that has fewer than 10 validation windows
+        (over all series; ``MIN_VALIDATION_WINDOWS``) keeps the linear model
+        without training the recurrent part: so few windows cannot tell one
+        epoch from another (on short yearly and monthly series of the
+        benchmark corpus, the epochs they chose did worse than the linear
+        model), and ``n_epochs_`` is 0.
     patience : int or None, default=10
         Stop after this many epochs without a better validation loss and
         restore the best weights; None trains all ``epochs``.
@@ -450,8 +458,10 @@ class RecurrentForecaster(WindowForecaster):
             # The closed-form fit is the better linear part: gradient steps on it only chase noise.
             fit_linear(network, batches, batches.targets, train_starts, silence_head=fresh)
             network.linear.requires_grad_(False)
+        # Too few validation windows to tell epochs apart (a short series): the linear model is what is kept.
+        too_few = network.linear is not None and fresh and 0 < len(val_starts) < MIN_VALIDATION_WINDOWS
         config = TrainingConfig(
-            epochs=int(self.epochs), batch_size=int(self.batch_size), learning_rate=float(self.learning_rate),
+            epochs=0 if too_few else int(self.epochs), batch_size=int(self.batch_size), learning_rate=float(self.learning_rate),
             loss=self.loss, gradient_clip=None if self.gradient_clip is None else float(self.gradient_clip),
             patience=None if self.patience is None else int(self.patience), weight_decay=float(self.weight_decay),
             weight_averaging=None if self.weight_averaging is None else float(self.weight_averaging),
@@ -461,7 +471,7 @@ class RecurrentForecaster(WindowForecaster):
             network, batches, train_starts, val_starts, config, seed, start_epoch_competes=network.linear is not None
         )
         network.to("cpu").eval()
-        if not np.isfinite(history["train_loss"].to_numpy()).all():
+        if not np.isfinite(history["train_loss"].to_numpy(dtype=float)).all():
             kept = (
                 "the linear part alone (epoch 0)"
                 if best_epoch == 0 and network.linear is not None
