@@ -176,3 +176,24 @@ def test_tune_writes_the_candidates_and_the_nested_score(capsys, tmp_path):
 def test_tune_refuses_a_bad_grid_in_one_line(capsys, tmp_path, grid, words):
     code, _, err = run(capsys, "tune", "--model", "ar", "--grid", *grid, "--out", str(tmp_path), "--quiet")
     assert code == 2 and words in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("value, expected", [("auto", "auto"), ("none", None), ("dayofyear", ["dayofyear"])])
+def test_calendar_auto_and_none(capsys, tmp_path, monkeypatch, value, expected):
+    import tsrnn.report
+
+    seen = {}
+    original = tsrnn.report.compare
+
+    def recording(models, *args, **kwargs):
+        seen.update({name: model.get_params()["calendar"] for name, model in models.items() if name == "gru"})
+        return original(models, *args, **kwargs)
+
+    monkeypatch.setattr(tsrnn.report, "compare", recording)
+    monkeypatch.setattr("tsrnn.compare", recording, raising=False)
+    code, out, err = run(
+        capsys, "compare", "--models", "naive,gru", "--calendar", value, "--cutoffs", "2", "--epochs", "1",
+        "--out", str(tmp_path), "--quiet",
+    )  # fmt: skip
+    assert code == 0, err
+    assert seen == {"gru": expected}

@@ -63,8 +63,11 @@ def build_model(name: str, horizon: int, args: argparse.Namespace) -> Any:
         RNNForecaster,
     )
 
-    calendar = args.calendar or None
-    neural = {"horizon": horizon, "random_state": args.seed, "calendar": calendar}
+    # --calendar auto: features from the frequency; none: no features; omitted: each model's own default.
+    calendar = {("auto",): "auto", ("none",): None}.get(tuple(args.calendar or ()), args.calendar or None)
+    neural = {"horizon": horizon, "random_state": args.seed}
+    if args.calendar:
+        neural["calendar"] = calendar
     if args.epochs is not None:
         neural["epochs"] = args.epochs
     if args.window is not None:
@@ -365,7 +368,12 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     folds.add_argument("--warm-start", action="store_true", help="refits continue from the previous weights")
     folds.add_argument("--coverage", type=float, default=0.9, help="prediction interval coverage (default 0.9)")
     source.add_argument("--covariates", default=None, help="comma-separated columns used as past covariates")
-    source.add_argument("--calendar", default=None, help="comma-separated calendar features, e.g. dayofyear,dayofweek")
+    source.add_argument(
+        "--calendar",
+        default=None,
+        help="comma-separated calendar features, e.g. dayofyear,dayofweek; 'auto' chooses them from the frequency, "
+        "'none' turns them off (default: each model's own)",
+    )
     models = parser.add_argument_group("models")
     models.add_argument(
         "--epochs",
