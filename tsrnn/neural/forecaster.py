@@ -91,7 +91,7 @@ class RecurrentForecaster(WindowForecaster):
     scaler : {"standard", None}, default="standard"
         Standardise each series with the mean and standard deviation of its
         training data (after differencing).
-    difference : bool, "auto" or "validation", default="auto"
+    difference : bool, "auto" or "validation", default="validation"
         Model first differences, then add them back to the last observation.
         ``"auto"`` decides per series and per ``fit``, on the training data
         only (its most recent 5,000 observations): differences when the ADF
@@ -235,7 +235,7 @@ class RecurrentForecaster(WindowForecaster):
         validation_fraction: float = 0.1,
         patience: int | None = 10,
         scaler: str | None = "standard",
-        difference: bool | str = "auto",
+        difference: bool | str = "validation",
         residual: bool = False,
         linear_skip: bool = True,
         refit_linear: bool = False,

@@ -24,7 +24,7 @@ class RNNForecaster(RecurrentForecaster):
 
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", quantiles=None, gradient_clip=1.0,
-                 validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
+                 validation_fraction=0.1, patience=10, scaler="standard", difference="validation", residual=False,
                  linear_skip=True, refit_linear=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
                  device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None):  # fmt: skip
         super().__init__(cell="rnn", **_same_arguments(locals()))
@@ -38,7 +38,7 @@ class LSTMForecaster(RecurrentForecaster):
 
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", quantiles=None, gradient_clip=1.0,
-                 validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
+                 validation_fraction=0.1, patience=10, scaler="standard", difference="validation", residual=False,
                  linear_skip=True, refit_linear=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
                  device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None):  # fmt: skip
         super().__init__(cell="lstm", **_same_arguments(locals()))
@@ -52,7 +52,7 @@ class GRUForecaster(RecurrentForecaster):
 
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", quantiles=None, gradient_clip=1.0,
-                 validation_fraction=0.1, patience=10, scaler="standard", difference="auto", residual=False,
+                 validation_fraction=0.1, patience=10, scaler="standard", difference="validation", residual=False,
                  linear_skip=True, refit_linear=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
                  device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None):  # fmt: skip
         super().__init__(cell="gru", **_same_arguments(locals()))
