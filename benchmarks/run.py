@@ -25,6 +25,7 @@ sys.path.insert(0, str(HERE))
 
 import accuracy  # noqa: E402
 import backtests  # noqa: E402
+import corpus  # noqa: E402
 import covariates  # noqa: E402
 import intervals  # noqa: E402
 import memory  # noqa: E402
@@ -184,6 +185,10 @@ def main() -> None:
             "Seattle temp_max with temp_min, precipitation and wind as past covariates and dayofyear as calendar "
             "feature (AR: calendar only), horizon 7, 52 weekly cutoffs, refit every 13.\n\n" + _table(covariates.run()),
         )
+        if corpus.available():
+            section(corpus.TITLE, corpus.body(corpus.run("all", corpus.MODELS, {}, {}, jobs=2)))
+        else:
+            section(corpus.TITLE, 'The corpus packages are not installed here: skipped (`pip install -e ".[bench]"`).')
         tables, _ = panels.run()
         section(panels.TITLE, panels.body(tables))
         searched, extra = search.run()
