@@ -528,7 +528,7 @@ def tables(results: pd.DataFrame) -> str:
     for half in ("tuning", "held-out"):
         if half not in mase.index.get_level_values(0):
             continue
-        block = mase.loc[half]
+        block = mase.loc[half].dropna(how="all")
         meta = (
             results[(results["half"] == half) & results["mase"].notna()].drop_duplicates("series").set_index("series")
         )
@@ -539,7 +539,7 @@ def tables(results: pd.DataFrame) -> str:
         for m in networks:
             table[f"{m}/ar"] = (block[m] / block["ar"]).round(3)
         for m in networks:
-            table[f"{m}/naive"] = (block[m] / naives.loc[half]).round(3)
+            table[f"{m}/naive"] = (block[m] / naives.loc[half].loc[block.index]).round(3)
         fit = results[results["half"] == half].pivot_table(index="series", columns="model", values="fit_seconds")
         table["network fit s"] = fit[[m for m in networks if m in fit]].sum(axis=1).round(1) if networks else np.nan
         out.append(f"### {half} half ({len(block)} series)\n\n" + table.sort_index().to_markdown())
@@ -548,13 +548,13 @@ def tables(results: pd.DataFrame) -> str:
             if m not in block:
                 continue
             ran = block[m].notna()
-            ratio = (block[m] / best_classical.loc[half])[ran]
+            ratio = (block[m] / best_classical.loc[half].loc[block.index])[ran]
             summary.append(
                 {
                     "model": m,
-                    "geometric-mean MASE": round(_gmean(block[m][ran]), 3),
-                    "vs AR": round(_gmean((block[m] / block["ar"])[ran]), 3),
-                    "vs better naive": round(_gmean((block[m] / naives.loc[half])[ran]), 3),
+                    "geometric-mean MASE": round(_gmean(block[m][ran]), 4),
+                    "vs AR": round(_gmean((block[m] / block["ar"])[ran]), 4),
+                    "vs better naive": round(_gmean((block[m] / naives.loc[half].loc[block.index])[ran]), 4),
                     "worst vs best classical": f"{ratio.max():.3f} ({ratio.idxmax()})",
                     "series above 1.10x best classical": int((ratio > 1.10).sum()),
                     "fails on": ", ".join(s for s in failed.get(m, []) if s in block.index) or "none",
