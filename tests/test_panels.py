@@ -79,3 +79,29 @@ def test_panel_scores_aggregate_the_series_and_pool_the_test():
     assert np.isnan(panel.loc["ridge", "dm_pvalue"]) and 0 <= panel.loc["gru", "dm_pvalue"] <= 1
     fig = comparison.plot_skill_distribution()
     assert fig.axes[0].get_title().startswith("Skill against ridge")
+
+
+def test_a_late_start_is_split_in_complete_windows_like_the_trimmed_series():
+    import tsrnn
+
+    index = pd.date_range("2000-01-01", periods=100, freq="D")
+    values = np.r_[np.full(56, np.nan), np.sin(np.arange(44) / 3.0)]
+    late = pd.DataFrame({"late": values}, index=index)
+    trimmed = tsrnn.LSTMForecaster(window=30, horizon=12, epochs=2, random_state=0).fit(late.dropna())
+    padded = tsrnn.LSTMForecaster(window=30, horizon=12, epochs=2, random_state=0).fit(late)
+    # The validation windows are counted among the complete ones: the padded series keeps its training windows.
+    assert padded.n_validation_windows_ == trimmed.n_validation_windows_ == 1
+    np.testing.assert_allclose(padded.predict(3).to_numpy(), trimmed.predict(3).to_numpy(), rtol=1e-6)
+
+
+def test_a_ragged_panel_holds_out_the_validation_fraction_of_its_complete_windows():
+    import tsrnn
+
+    index = pd.date_range("2000-01-01", periods=300, freq="D")
+    rng = np.random.default_rng(0)
+    panel = pd.DataFrame({"full": rng.normal(size=300).cumsum(), "late": rng.normal(size=300).cumsum()}, index=index)
+    panel.iloc[:200, 1] = np.nan
+    f = tsrnn.GRUForecaster(window=14, horizon=3, hidden_size=4, epochs=1, random_state=0).fit(panel)
+    complete = 2 * f.n_windows_ - f.n_incomplete_windows_
+    held_out = f.n_validation_windows_ * 2  # the last positions are complete in both series
+    assert held_out == pytest.approx(0.1 * complete, abs=2)

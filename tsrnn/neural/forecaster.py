@@ -358,16 +358,33 @@ class RecurrentForecaster(WindowForecaster):
         batches = self._batches(values)
         self.quantiles_ = self._head_levels() or None
         self.n_windows_ = len(model_values) - int(self.window) - self._n_outputs() + 1
-        n_val = max(1, int(round(self.validation_fraction * self.n_windows_))) if self.validation_fraction > 0 else 0
-        self.n_validation_windows_ = min(n_val, self.n_windows_ - 1)
-        used = len(batches.starts(0, self.n_windows_, self.n_series_))
+        complete = batches.starts(0, self.n_windows_, self.n_series_)
+        used = len(complete)
         self.n_incomplete_windows_ = self.n_windows_ * self.n_series_ - used
+        self.n_validation_windows_ = self._validation_positions(complete % batches.span, used)
         if not len(batches.starts(0, self.n_windows_ - self.n_validation_windows_, self.n_series_)):
             raise ValueError(
                 f"y has no training window of {int(self.window)} observations followed by {self._n_outputs()} more "
                 f"without a missing value; fill the gaps (tsrnn.regularize) or lower window."
             )
         self._train_members(batches, seed)
+
+    def _validation_positions(self, positions: torch.Tensor, used: int) -> int:
+        """The most recent window positions held out: they hold ``validation_fraction`` of the complete windows.
+
+        On complete data that is the fraction of the positions. Where windows hold gaps (a series that starts
+        late), the complete windows bunch at the end, so the split is counted in complete windows: a late
+        series is not left with validation windows only.
+        """
+        if self.validation_fraction <= 0:
+            return 0
+        if used == self.n_windows_ * self.n_series_:
+            n_val = max(1, int(round(self.validation_fraction * self.n_windows_)))
+            return min(n_val, self.n_windows_ - 1)
+        target = max(1, int(round(self.validation_fraction * used)))
+        counts = np.bincount(positions.cpu().numpy(), minlength=self.n_windows_)[::-1].cumsum()
+        n_val = int(np.searchsorted(counts, target) + 1)
+        return min(n_val, self.n_windows_ - 1)
 
     def _batches(self, values: np.ndarray, device: Any = None) -> WindowBatches:
         """The training windows of ``values`` (levels), differenced and scaled as decided in this fit."""
