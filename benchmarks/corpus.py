@@ -395,12 +395,6 @@ MODELS = ("naive", "seasonal", "ar", "rnn", "lstm", "gru")
 
 def _models(y: pd.Series, names: tuple[str, ...], network: dict, ar: dict, seed: int) -> dict:
     import tsrnn
-
-    network = dict(network)
-    if isinstance(network.get("window"), int):
-        # compare gives a network left at the class default the lookback of the data; a numpy integer is a
-        # window the user chose, which it keeps, so a fixed --set window=N is measured as given.
-        network["window"] = np.int64(network["window"])
     from tsrnn._index import season_length_for
 
     try:

@@ -12,6 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+import pandas as pd
+
 from tsrnn._validation import InvalidParameterError
 
 __all__ = [
@@ -89,8 +91,6 @@ def frequency_code(freq: Any) -> str | None:
         return None
     if isinstance(freq, str):
         try:
-            import pandas as pd
-
             freq = pd.tseries.frequencies.to_offset(freq)
         except ValueError:
             return None
@@ -98,9 +98,6 @@ def frequency_code(freq: Any) -> str | None:
             return None
     code = str(getattr(freq, "rule_code", freq)).split("-")[0]
     return _ALIASES.get(code, code)
-
-
-_code = frequency_code
 
 
 def default_window(freq: Any, n: int, default: int = 30) -> tuple[int, str]:
@@ -127,7 +124,7 @@ def default_window(freq: Any, n: int, default: int = 30) -> tuple[int, str]:
     reason : str
     """
     code = frequency_code(freq)
-    base = DEFAULT_LOOKBACKS.get(code, default)
+    base = _lookback(code, default)
     limit = max(2, n // 4)
     if base <= limit:
         why = f"the default for {code} data" if code in DEFAULT_LOOKBACKS else "the default"
@@ -147,9 +144,12 @@ def default_max_lags(freq: Any, n: int, default: int = 30) -> int:
     enough data (with 24 lags on 50 observations AIC prefers the model that
     interpolates).
     """
-    code = frequency_code(freq)
-    base = DEFAULT_LOOKBACKS.get(code, default)
-    return int(max(1, min(base, n // 5)))
+    return int(max(1, min(_lookback(frequency_code(freq), default), n // 5)))
+
+
+def _lookback(code: str | None, default: int) -> int:
+    """The frequency's :data:`DEFAULT_LOOKBACKS`, or ``default`` where it implies none."""
+    return DEFAULT_LOOKBACKS.get(code, default)
 
 
 def default_calendar(freq: Any) -> list[str]:
@@ -166,7 +166,7 @@ def default_horizon(freq: Any) -> tuple[int, str]:
         Naming ``horizon`` when the frequency implies none (an integer index,
         or a multiple such as ``"2h"``), so the user passes it.
     """
-    code = _code(freq)
+    code = frequency_code(freq)
     if code not in DEFAULT_HORIZONS:
         raise InvalidParameterError(
             f"pass horizon (periods forecast at each cutoff): the index's frequency {freq!r} implies no default."
@@ -211,7 +211,7 @@ def default_plan(
     chosen = {}
     if horizon is None:
         horizon, span = default_horizon(freq)
-        chosen["horizon"] = f"{horizon} ({span}, the default for {_code(freq)} data)"
+        chosen["horizon"] = f"{horizon} ({span}, the default for {frequency_code(freq)} data)"
     if initial is None:
         stride = step or horizon
         span = n if shortest is None else min(int(shortest), n)

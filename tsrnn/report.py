@@ -21,6 +21,7 @@ from tsrnn._validation import InvalidParameterError, check_series
 from tsrnn.backtest import BacktestResult, check_is_forecaster, fold_jobs, plan_backtest, run_jobs
 from tsrnn.comparison import Comparison
 from tsrnn.frequency import default_plan, default_window
+from tsrnn.neural import RecurrentForecaster
 from tsrnn.plots import (
     plot_calibration,
     plot_coverage_by_step,
@@ -115,9 +116,9 @@ def _fit_windows(named: dict[str, Any], freq: Any, n_train: int, adjusted: dict[
     from sklearn.base import clone
 
     for name, model in list(named.items()):
-        params = model.get_params(deep=False)
-        if "window" not in params or not isinstance(params["window"], int) or "linear_skip" not in params:
+        if not isinstance(model, RecurrentForecaster):
             continue
+        params = model.get_params(deep=False)
         if params["window"] != _class_default(model, "window"):
             continue
         window, why = default_window(freq, n_train, default=params["window"])

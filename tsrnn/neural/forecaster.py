@@ -355,7 +355,7 @@ class RecurrentForecaster(WindowForecaster):
         self.scale_mean_, self.scale_std_ = self.scaler_.mean_, self.scaler_.scale_
         # Covariate row i belongs with level position i; after differencing, model value i sits at i + lost.
         self.covariate_scalers_ = {"past": Scaler().fit(self.past_), "future": Scaler().fit(self.future_)}
-        batches = self._batches(values)
+        batches = self._batches(model_values)
         self.quantiles_ = self._head_levels() or None
         self.n_windows_ = len(model_values) - int(self.window) - self._n_outputs() + 1
         complete = batches.starts(0, self.n_windows_, self.n_series_)
@@ -386,11 +386,11 @@ class RecurrentForecaster(WindowForecaster):
         n_val = int(np.searchsorted(counts, target) + 1)
         return min(n_val, self.n_windows_ - 1)
 
-    def _batches(self, values: np.ndarray, device: Any = None) -> WindowBatches:
-        """The training windows of ``values`` (levels), differenced and scaled as decided in this fit."""
+    def _batches(self, model_values: np.ndarray, device: Any = None) -> WindowBatches:
+        """The training windows of ``model_values`` (the series differenced as decided in this fit), scaled."""
         lost = self.differencer_.n_lost_
         return WindowBatches(
-            self.scaler_.transform(self.differencer_.transform(values)[lost:]),
+            self.scaler_.transform(model_values),
             self.covariate_scalers_["past"].transform(self.past_[lost:]),
             self.covariate_scalers_["future"].transform(self.future_[lost:]),
             int(self.window), self._n_outputs(), self.device_ if device is None else device,
@@ -405,7 +405,8 @@ class RecurrentForecaster(WindowForecaster):
 
     def _refit_linear(self, values: np.ndarray) -> None:
         """Solve the linear part of every member that kept it alone again, on all windows (validation too)."""
-        batches = self._batches(values, device="cpu")  # the fitted network lives on the CPU
+        model_values = self.differencer_.transform(values)[self.differencer_.n_lost_ :]
+        batches = self._batches(model_values, device="cpu")  # the fitted network lives on the CPU
         every = batches.starts(0, self.n_windows_, self.n_series_)
         members = self.network_.members if isinstance(self.network_, EnsembleNetwork) else [self.network_]
         for network, best_epoch in zip(members, self.best_epochs_):
