@@ -123,7 +123,8 @@ def held_out(refit: int = 13, **neural) -> pd.DataFrame:
             # silent recurrent part silent, so this is the closed-form ridge autoregression.
             "linear part": tsrnn.GRUForecaster(horizon=horizon, random_state=0, epochs=1, learning_rate=1e-12),
         }
-        comparison = tsrnn.compare(models, y, horizon=horizon, initial=initial, refit=refit, progress=False)
+        comparison = tsrnn.compare(models, y, horizon=horizon, initial=initial, refit=refit,
+                                   warm_start=False, progress=False)  # fmt: skip
         errors = {
             name: (g["y_pred"] - g["y_true"]).to_numpy()
             for name, g in comparison.forecasts.sort_values(["model", "cutoff", "step"]).groupby("model")

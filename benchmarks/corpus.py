@@ -9,11 +9,14 @@ written before any result was seen (within each domain, series in alphabetical o
 Every series gets the plan the library chooses for data it has never seen (``tsrnn.frequency.default_plan``:
 the horizon of its frequency, as many cutoffs as fit with at least half the series to train, up to 52, one
 horizon apart), capped to its most recent ``MAX_LENGTH`` observations so the benchmark fits a laptop. Models
-are refitted every 13 cutoffs and updated with the new observations in between.
+are refitted every 13 cutoffs and updated with the new observations in between, from scratch
+(``--warm-start false``, the policy of the recorded tables); ``--refit 1 --warm-start auto`` runs the
+default of ``compare`` instead: a warm refit at every cutoff.
 
     python benchmarks/corpus.py list
     python benchmarks/corpus.py run [--half tuning|held-out|all] [--models naive seasonal ar rnn lstm gru]
                                     [--set NAME=VALUE ...] [--jobs 2] [--out results.csv]
+                                    [--refit 13] [--warm-start false|auto]
     python benchmarks/corpus.py table results.csv
 
 ``run`` writes one row per series and model (MASE, fit seconds, the plan); ``table`` prints the Markdown
@@ -421,6 +424,7 @@ def run_series(
     seed: int = 0,
     refit: int = REFIT,
     cache: str | None = None,
+    warm_start: bool | str = False,
 ) -> pd.DataFrame:
     """Backtest the models on one series with the plan the library chooses; one row per model.
 
@@ -433,14 +437,18 @@ def run_series(
     path = os.path.join(cache, f"{entry.name}.csv") if cache else None
     if path and os.path.exists(path):
         return pd.read_csv(path)
-    rows = pd.concat([_run_models(entry, (name,), network, ar, seed, refit) for name in names], ignore_index=True)
+    rows = pd.concat(
+        [_run_models(entry, (name,), network, ar, seed, refit, warm_start) for name in names], ignore_index=True
+    )
     if path:
         os.makedirs(cache, exist_ok=True)
         rows.to_csv(path, index=False)
     return rows
 
 
-def _run_models(entry: Entry, names: tuple[str, ...], network: dict, ar: dict, seed: int, refit: int) -> pd.DataFrame:
+def _run_models(
+    entry: Entry, names: tuple[str, ...], network: dict, ar: dict, seed: int, refit: int, warm_start: bool | str = False
+) -> pd.DataFrame:
     import torch
 
     import tsrnn
@@ -452,7 +460,10 @@ def _run_models(entry: Entry, names: tuple[str, ...], network: dict, ar: dict, s
         warnings.simplefilter("always")
         try:
             models = {"naive": tsrnn.NaiveForecaster("last"), **_models(y, names, network, ar, seed)}
-            comparison = tsrnn.compare(models, y, refit=refit, coverage=None, progress=False)
+            # One worker per series already runs on each core: the comparison itself runs serially.
+            comparison = tsrnn.compare(
+                models, y, refit=refit, warm_start=warm_start, coverage=None, progress=False, n_jobs=1
+            )
         except ValueError as error:
             return pd.DataFrame({"series": entry.name, "half": halves()[entry.name], "domain": entry.domain,
                                  "freq": y.index.freqstr, "n": len(y), "model": list(names), "mase": np.nan,
@@ -489,6 +500,7 @@ def run(
     seed: int = 0,
     refit: int = REFIT,
     cache: str | None = None,
+    warm_start: bool | str = False,
 ) -> pd.DataFrame:
     from joblib import Parallel, delayed
 
@@ -497,7 +509,7 @@ def run(
     # Longest first, so the two workers finish together.
     entries.sort(key=lambda e: -len(load(e)) * (1 + ("h" in load(e).index.freqstr)))
     frames = Parallel(n_jobs=jobs, verbose=0)(
-        delayed(run_series)(e, names, network, ar, seed, refit, cache) for e in entries
+        delayed(run_series)(e, names, network, ar, seed, refit, cache, warm_start) for e in entries
     )
     return pd.concat(frames, ignore_index=True)
 
@@ -612,7 +624,8 @@ def main(argv: list[str] | None = None) -> None:
     go.add_argument("--ar", nargs="*", default=[], help="AR settings NAME=VALUE")
     go.add_argument("--jobs", type=int, default=2)
     go.add_argument("--seed", type=int, default=0)
-    go.add_argument("--refit", type=int, default=REFIT)
+    go.add_argument("--refit", type=int, default=REFIT, help="refit every k cutoffs; 1: at every cutoff")
+    go.add_argument("--warm-start", default="false", choices=["false", "auto"], help="refits from scratch or warm")
     go.add_argument("--out", default="corpus_results.csv")
     show = sub.add_parser("table")
     show.add_argument("csv", nargs="+")
@@ -630,7 +643,10 @@ def main(argv: list[str] | None = None) -> None:
     elif args.command == "run":
         started = time.perf_counter()
         network, ar = _settings(args.set), _settings(args.ar)
-        results = run(args.half, tuple(args.models), network, ar, args.jobs, args.seed, args.refit, args.out + ".d")
+        warm = "auto" if args.warm_start == "auto" else False
+        results = run(
+            args.half, tuple(args.models), network, ar, args.jobs, args.seed, args.refit, args.out + ".d", warm
+        )
         results.to_csv(args.out, index=False)
         print(tables(results))
         print(f"\n{len(results['series'].unique())} series in {time.perf_counter() - started:.0f} s", file=sys.stderr)
@@ -667,7 +683,7 @@ def one_year(refits: tuple[int, ...] = (1, 13), network: dict | None = None, see
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 comparison = tsrnn.compare(models, y, horizon=7, initial=len(y) - 7 * 12, refit=refit,
-                                           coverage=None, progress=False)  # fmt: skip
+                                           warm_start=False, coverage=None, progress=False, n_jobs=1)  # fmt: skip
             for model, score in comparison.scores.iterrows():
                 rows.append({"series": key, "refit": refit, "model": model, "mase": score["mase"],
                              "fit_seconds": score["fit_seconds"]})  # fmt: skip

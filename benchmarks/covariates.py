@@ -31,7 +31,8 @@ def run(refit: int = 13, epochs: int = 100) -> pd.DataFrame:
     }
     covariates = {"lstm + covariates": X, "gru + covariates": X}
     start = time.perf_counter()
-    comparison = tsrnn.compare(models, y, covariates, horizon=7, initial=len(y) - 364, refit=refit, progress=False)
+    comparison = tsrnn.compare(models, y, covariates, horizon=7, initial=len(y) - 364, refit=refit,
+                               warm_start=False, progress=False)  # fmt: skip
     print(f"{time.perf_counter() - start:.0f} s")
     return comparison.scores[["mae", "mase", "coverage", "skill", "dm_pvalue", "fit_seconds"]]
 

@@ -109,6 +109,7 @@ def per_series(model, y: pd.DataFrame, X: pd.DataFrame | None, settings: dict) -
             horizon=settings["horizon"],
             initial=first_cutoff,
             refit=settings["refit"],
+            warm_start=False,
             progress=False,
         )
         results.append(alone.results["net"])
@@ -136,7 +137,7 @@ def compare_panel(y: pd.DataFrame, settings: dict, epochs: int | None = None, X=
     models.update({f"{cell} global": model for cell, model in nets.items()})
     folds = {k: settings[k] for k in ("horizon", "initial", "refit")}
     covariates = None if X is None else {f"{cell} global": X for cell in nets}
-    comparison = tsrnn.compare(models, y, covariates, baseline=BASELINE, progress=False, **folds)
+    comparison = tsrnn.compare(models, y, covariates, baseline=BASELINE, progress=False, warm_start=False, **folds)
     results, models = dict(comparison.results), dict(comparison.models)
     windows = {f"{cell} global": models[f"{cell} global"].window for cell in nets}
     for cell, model in nets.items():

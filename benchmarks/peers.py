@@ -23,19 +23,19 @@ def available() -> bool:
     return True
 
 
-def _model(epochs: int = 30):
+def _model(epochs: int = 30, cell: str = "LSTM"):
     from darts.models import RNNModel
 
     return RNNModel(
-        model="LSTM", hidden_dim=32, n_rnn_layers=1, input_chunk_length=30, training_length=37, batch_size=32,
+        model=cell, hidden_dim=32, n_rnn_layers=1, input_chunk_length=30, training_length=37, batch_size=32,
         n_epochs=epochs, optimizer_kwargs={"lr": 1e-3}, random_state=0,
         pl_trainer_kwargs={"accelerator": "cpu", "enable_progress_bar": False, "enable_model_summary": False,
                            "logger": False, "enable_checkpointing": False},
     )  # fmt: skip
 
 
-def darts_backtests(retrain_policies=(False, 13, True)) -> pd.DataFrame:
-    """darts RNNModel(LSTM) historical_forecasts on the Seattle task: seconds and MASE per retrain policy."""
+def darts_backtests(retrain_policies=(False, 13, True), cell: str = "LSTM") -> pd.DataFrame:
+    """darts RNNModel(``cell``) historical_forecasts on the Seattle task: seconds and MASE per retrain policy."""
     from darts import TimeSeries
     from darts.dataprocessing.transformers import Scaler
 
@@ -45,7 +45,7 @@ def darts_backtests(retrain_policies=(False, 13, True)) -> pd.DataFrame:
     values = y.to_numpy()
     rows = []
     for retrain in retrain_policies:
-        model = _model()
+        model = _model(cell=cell)
         start = time.perf_counter()
         # The scaler is fitted per fold on the training data only (a whole-series scaler leaks).
         scaler = Scaler()
@@ -64,7 +64,7 @@ def darts_backtests(retrain_policies=(False, 13, True)) -> pd.DataFrame:
             scale = np.mean(np.abs(np.diff(values[: origin + 1])))
             truth = values[origin + 1 : origin + 1 + len(forecast)]
             errors.append(np.abs(forecast.values()[:, 0] - truth) / scale)
-        rows.append({"policy": f"darts LSTM retrain={retrain}", "seconds": seconds, "mase": float(np.mean(np.concatenate(errors))),
+        rows.append({"policy": f"darts {cell} retrain={retrain}", "seconds": seconds, "mase": float(np.mean(np.concatenate(errors))),
                      "cutoffs": len(forecasts)})  # fmt: skip
     return pd.DataFrame(rows).set_index("policy")
 

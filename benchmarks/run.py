@@ -110,27 +110,15 @@ def main() -> None:
         f"{training.unit_root_seconds() * 1000:.0f} ms per fit on this series.\n\n" + _table(pd.DataFrame(rows), 2),
     )
 
-    bt = backtests.run(quick=quick)
-    section(
-        "Walk-forward backtest policies",
-        "Seattle temp_max, horizon 7, 52 weekly cutoffs over the last 364 days, lookback 30, LSTM hidden 32, batch "
-        "32, 30 epochs (the warm-start policy: 30 for the first fit, then 5 per refit continuing from the last weights), early stopping on the most recent 10% of each training window. "
-        "MASE is scaled by each fold's in-sample one-step naive MAE.\n\n" + _table(bt),
-    )
+    bt = backtests.run(quick=quick, darts=not quick)
+    section(backtests.TITLE, backtests.TEXT + "\n\n" + _table(bt.drop(columns=["mae"]), 4))
 
     if peers.available() and not quick:
-        darts_rows = peers.darts_backtests()
         darts_fit = peers.darts_fit_throughput()
-        ours = bt.loc["LSTM refit every cutoff", "seconds"] if "LSTM refit every cutoff" in bt.index else float("nan")
-        warm = bt.loc["LSTM warm start, 5 epochs/refit", "seconds"]
-        full = darts_rows.loc["darts LSTM retrain=True", "seconds"]
         section(
             "Peers: darts",
-            f"darts RNNModel(LSTM), same settings, per-fold scaler. One fit: {darts_fit['seconds']:.1f} s "
-            f"({darts_fit['windows_per_s']:.0f} windows/s).\n\n"
-            + _table(darts_rows)
-            + f"\n\nSpeed-ups against darts' retrain-every-cutoff backtest: tsrnn full refit {full / ours:.1f}x, "
-            f"tsrnn warm start {full / warm:.1f}x.",
+            f"darts RNNModel(LSTM), the settings of the weather task. One fit: {darts_fit['seconds']:.1f} s "
+            f"({darts_fit['windows_per_s']:.0f} windows/s). Its backtests are in the table of the previous section.",
         )
     elif not peers.available():
         section(

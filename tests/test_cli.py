@@ -69,6 +69,32 @@ def test_bad_option_value_exits_non_zero(capsys):
     assert info.value.code == 2 and "positive integer" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("value", ["sometimes", "0", "-2"])
+def test_a_bad_warm_start_exits_naming_what_it_takes(capsys, value):
+    with pytest.raises(SystemExit) as info:
+        main(["compare", "--warm-start", value])
+    assert (
+        info.value.code == 2 and "--warm-start takes auto, true, false or a positive integer" in capsys.readouterr().err
+    )
+
+
+def test_the_report_says_how_the_refits_and_the_work_ran(capsys, tmp_path):
+    code, out, _ = run(
+        capsys, "compare", "--models", "naive,lstm", "--cutoffs", "4", "--refit", "true", "--epochs", "2",
+        "--window", "14", "--out", str(tmp_path), "--quiet",
+    )  # fmt: skip
+    assert code == 0, out
+    report = (tmp_path / "report.html").read_text()
+    assert "lstm: warm refits (at most 3 epochs, patience 2) validated on windows no earlier fit trained on" in report
+    assert "torch thread" in report and "job" in report
+    code, out, _ = run(
+        capsys, "compare", "--models", "naive,lstm", "--cutoffs", "4", "--refit", "true", "--epochs", "2",
+        "--window", "14", "--warm-start", "false", "--n-jobs", "1", "--out", str(tmp_path / "cold"), "--quiet",
+    )  # fmt: skip
+    cold = (tmp_path / "cold" / "report.html").read_text()
+    assert code == 0 and "warm refits" not in cold and "one after another in this process" in cold
+
+
 def test_compare_with_covariates_and_calendar(capsys, tmp_path):
     code, out, err = run(
         capsys, "compare", "--models", "naive,ar,ridge", "--covariates", "temp_min,wind", "--calendar", "dayofyear",

@@ -4,6 +4,7 @@ from tsrnn._validation import InvalidParameterError
 from tsrnn.backtest import BacktestResult, WalkForward, backtest, plan_backtest
 from tsrnn.base import BaseForecaster
 from tsrnn.baselines import ARForecaster, NaiveForecaster
+from tsrnn.chains import WarmStart
 from tsrnn.conformal import AdaptiveConformal
 from tsrnn.covariates import Covariates
 from tsrnn.neural import GRUForecaster, LSTMForecaster, RecurrentForecaster, RNNForecaster
@@ -35,6 +36,7 @@ __all__ = [
     "from_long",
     "to_long",
     "WalkForward",
+    "WarmStart",
     "backtest",
     "plan_backtest",
     "BacktestResult",

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from tsrnn._index import take_rows
+from tsrnn.chains import WarmStart, chains
 from tsrnn.parallel import check_n_jobs, run_jobs
 from tsrnn.plans import BacktestPlan, check_is_forecaster, plan_backtest
 from tsrnn.results import BacktestResult, Fold
@@ -75,26 +77,32 @@ def _fit_and_predict(forecaster: Any, y_train: Any, X_train: Any, cutoff: int, p
     return [Fold(cutoff, predictions, lower, upper, fit_seconds, predict_seconds, quantiles)]
 
 
-def _warm_params(forecaster: Any, warm_start: bool | int) -> dict | None:
+def _warm_params(forecaster: Any, warm: WarmStart | bool) -> dict | None:
     """Parameters that make a refit continue from the last fit, or None when the forecaster cannot."""
-    if not warm_start:
+    if not warm:
         return None
-    return forecaster.warm_start_params(None if warm_start is True else int(warm_start))
+    # A forecaster of a user's may take epochs only: patience is passed when the policy sets it.
+    extra = {} if warm.patience is None else {"patience": warm.patience}
+    return forecaster.warm_start_params(warm.epochs, **extra)
 
 
-def _run_sequential(forecaster: Any, y: Any, X: Any, plan: BacktestPlan, progress: bool) -> list[Fold]:
-    """Folds that depend on each other: updates between refits, or warm-started refits."""
+def _run_chain(forecaster: Any, y: Any, X: Any, plan: BacktestPlan, first: int, progress: bool = False) -> list[Fold]:
+    """Folds that depend on each other, in order: a fit from scratch, then updates or warm-started refits.
+
+    ``plan.splits`` holds the chain's folds only; ``first`` is the position of its first fold in the backtest.
+    """
     from tqdm import tqdm
 
     folds, current, last_cutoff = [], None, None
     warm = _warm_params(forecaster, plan.warm_start)
     refit = plan.refit
-    for k, (train, test) in enumerate(tqdm(plan.splits, desc="backtest", disable=not progress, leave=False)):
-        cutoff = int(train[-1])
+    for i, (train, test) in enumerate(tqdm(plan.splits, desc="backtest", disable=not progress, leave=False)):
+        k = first + i
+        cutoff = _last(train)
         do_refit = current is None or refit is True or (refit is not False and k % int(refit) == 0)
         start = time.perf_counter()
         if do_refit:
-            if warm is not None and current is not None:
+            if current is not None:  # a refit inside a chain continues from the last fit
                 current.set_params(**warm)
             else:
                 current = clone(forecaster)
@@ -109,11 +117,37 @@ def _run_sequential(forecaster: Any, y: Any, X: Any, plan: BacktestPlan, progres
     return folds
 
 
+def _last(positions: np.ndarray | slice) -> int:
+    return int(positions.stop - 1) if isinstance(positions, slice) else int(positions[-1])
+
+
+def _span(positions: np.ndarray) -> slice:
+    """The contiguous positions of a walk-forward fold as a slice: a few bytes to ship instead of the array."""
+    return slice(int(positions[0]), int(positions[-1]) + 1)
+
+
+def _light(plan: BacktestPlan, splits: list) -> BacktestPlan:
+    """The plan a job needs: its own folds, without the validated series (which it receives as data)."""
+    return replace(plan, data=None, splits=splits)
+
+
+def _chain_job(forecaster: Any, y: Any, X: Any, plan: BacktestPlan, indices: list[int]) -> tuple[Callable, tuple]:
+    """One chain as a job: it carries ``y`` up to the chain's last cutoff, ``X`` up to its last forecast window."""
+    last_train, last_test = plan.splits[indices[-1]]
+    y_rows, X_rows = slice(0, int(last_train[-1]) + 1), slice(0, int(last_test[-1]) + 1)
+    splits = [(_span(plan.splits[k][0]), _span(plan.splits[k][1])) for k in indices]
+    chain = _light(plan, splits)
+    return (_run_chain, (forecaster, take_rows(y, y_rows), take_rows(X, X_rows), chain, indices[0]))
+
+
 def fold_jobs(forecaster: Any, y: Any, X: Any, plan: BacktestPlan) -> list[tuple[Callable, tuple]]:
     """The backtest of one forecaster as jobs for ``run_jobs``; each returns a list of folds.
 
-    Independent folds (refit at every cutoff, no warm start) are one job each;
-    otherwise the whole chain of folds is a single job, run in order.
+    Independent folds (refit at every cutoff, no warm start) are one job each.
+    Otherwise the folds are cut into chains at every fit from scratch
+    (:func:`tsrnn.chains.chains`): a refit every k cutoffs gives a chain per
+    refit, warm starts a chain per ``restart`` refits; each chain is one job,
+    run in order.
 
     Parameters
     ----------
@@ -141,13 +175,14 @@ def fold_jobs(forecaster: Any, y: Any, X: Any, plan: BacktestPlan) -> list[tuple
                     take_rows(y, train),
                     take_rows(X, train),
                     int(train[-1]),
-                    plan,
+                    _light(plan, []),
                     _future_X(forecaster, X, test),
                 ),
             )
             for train, test in plan.splits
         ]
-    return [(_run_sequential, (forecaster, y, X, plan, False))]
+    warm = plan.warm_start if _warm_params(forecaster, plan.warm_start) is not None else None
+    return [_chain_job(forecaster, y, X, plan, indices) for indices in chains(len(plan.splits), plan.refit, warm)]
 
 
 def backtest(
@@ -161,7 +196,7 @@ def backtest(
     initial: Any = None,
     scheme: str = "expanding",
     refit: bool | int = True,
-    warm_start: bool | int = False,
+    warm_start: bool | int | str | WarmStart = False,
     coverage: float | None = None,
     quantiles: Any = None,
     n_jobs: int | None = 1,
@@ -193,18 +228,25 @@ def backtest(
         ``True`` refits at every cutoff; ``False`` fits at the first cutoff and
         then only ``update``s with the newly observed data before each
         forecast; an int ``k`` refits every ``k`` cutoffs and updates between.
-    warm_start : bool or int, default=False
+    warm_start : bool, int, "auto" or WarmStart, default=False
         Refits continue from the previous fold's fitted state (for forecasters
         whose ``warm_start_params`` allow it; others are refitted from
-        scratch). An int ``k`` also limits those refits to ``k`` epochs.
+        scratch). An int ``k`` also limits those refits to ``k`` epochs; a
+        :class:`tsrnn.WarmStart` sets their epochs, patience and how often a
+        refit starts from scratch again; ``"auto"`` is the measured policy
+        :data:`tsrnn.chains.AUTO_WARM_START`. Networks validate a warm refit
+        only on windows no earlier fit of the chain trained on.
     coverage : float, optional
         Also record ``predict_interval`` with this coverage (e.g. 0.9).
     quantiles : sequence of float, optional
         Also record ``predict_quantiles`` at these levels; ``score`` then
         offers ``pinball`` and ``crps``.
     n_jobs : int or None, default=1
-        Parallel workers for independent folds (``refit=True`` without warm
-        start); dependent folds always run in order. -1 uses every core.
+        Parallel workers for independent jobs: every fold of ``refit=True``
+        without warm start, otherwise every chain of folds that starts with a
+        fit from scratch (a refit every k cutoffs, or ``WarmStart.restart``);
+        the folds of one chain run in order. -1 uses every core. Results do
+        not depend on ``n_jobs`` at the same torch thread count.
     backend : None or "dask" or a joblib backend name, optional
         ``"dask"`` runs the folds on the current ``dask.distributed`` Client.
     progress : bool, default=True
@@ -219,11 +261,12 @@ def backtest(
         y, X, cv=cv, horizon=horizon, step=step, initial=initial, scheme=scheme, refit=refit,
         warm_start=warm_start, coverage=coverage, quantiles=quantiles,
     )  # fmt: skip
-    # Dependent folds never reach the workers; n_jobs is still checked, so a typo fails the same way either way.
     n_jobs = check_n_jobs(n_jobs)
-    if plan.independent:
-        jobs = fold_jobs(forecaster, y, X, plan)
-        folds = [fold for result in run_jobs(jobs, n_jobs, backend, progress, "backtest") for fold in result]
+    jobs = fold_jobs(forecaster, y, X, plan)
+    if len(jobs) == 1 and not plan.independent:
+        # One chain: run here, with the progress bar over its cutoffs.
+        function, args = jobs[0]
+        folds = function(*args, progress)
     else:
-        folds = _run_sequential(forecaster, y, X, plan, progress)
+        folds = [fold for result in run_jobs(jobs, n_jobs, backend, progress, "backtest") for fold in result]
     return BacktestResult.from_folds(folds, plan.data, plan.horizon, plan.coverage, plan.quantiles)

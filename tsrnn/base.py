@@ -271,11 +271,13 @@ class BaseForecaster(BaseEstimator):
         columns = pd.MultiIndex.from_product([self.columns_, levels], names=[None, "quantile"])
         return pd.DataFrame(values.reshape(horizon, -1), index=index, columns=columns)
 
-    def warm_start_params(self, epochs: int | None = None) -> dict[str, Any] | None:
+    def warm_start_params(self, epochs: int | None = None, patience: int | None = None) -> dict[str, Any] | None:
         """Parameters that make the next ``fit`` continue from the fitted state, or None if it cannot.
 
-        Backtests use it for warm-started refits. ``epochs`` (when given) is
-        the training budget of such a refit. The default: no warm start.
+        Backtests use it for warm-started refits. ``epochs`` and ``patience``
+        (when given) are the training budget of such a refit; a backtest
+        passes ``patience`` only when its policy sets one. The default: no
+        warm start.
         """
         return None
 

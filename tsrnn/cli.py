@@ -50,6 +50,22 @@ def _refit(text: str) -> bool | int:
         raise argparse.ArgumentTypeError(f"--refit takes true, false or a positive integer k, got {text!r}") from None
 
 
+def _warm_start(text: str) -> bool | int | str:
+    lowered = text.lower()
+    if lowered == "auto":
+        return "auto"
+    if lowered in ("true", "yes"):
+        return True
+    if lowered in ("false", "no", "none", "never"):
+        return False
+    try:
+        return _positive(text)
+    except argparse.ArgumentTypeError:
+        raise argparse.ArgumentTypeError(
+            f"--warm-start takes auto, true, false or a positive integer (epochs per warm refit), got {text!r}"
+        ) from None
+
+
 def build_model(name: str, horizon: int, args: argparse.Namespace) -> Any:
     """The forecaster a model name stands for on the command line."""
     from sklearn.linear_model import Ridge
@@ -365,7 +381,16 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         default=13,
         help="true, false, or k: refit every k cutoffs, update in between (default 13)",
     )
-    folds.add_argument("--warm-start", action="store_true", help="refits continue from the previous weights")
+    folds.add_argument(
+        "--warm-start",
+        type=_warm_start,
+        nargs="?",
+        const=True,
+        default="auto",
+        help="auto: the networks' refits continue from their last fit with the measured budget, validated on "
+        "windows no earlier fit trained on; true: with the model's own epochs; k: k epochs; false: refit from "
+        "scratch (default auto)",
+    )
     folds.add_argument("--coverage", type=float, default=0.9, help="prediction interval coverage (default 0.9)")
     source.add_argument("--covariates", default=None, help="comma-separated columns used as past covariates")
     source.add_argument(
@@ -385,7 +410,12 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         "--window", type=_positive, default=None, help="lookback of the neural and ridge models (default 30)"
     )
     models.add_argument("--seed", type=int, default=0, help="random seed of the neural models (default 0)")
-    models.add_argument("--n-jobs", type=int, default=1, help="parallel workers for independent folds (default 1)")
+    models.add_argument(
+        "--n-jobs",
+        type=int,
+        default=-1,
+        help="parallel workers for independent folds and chains of folds; -1 every core, 1 serial (default -1)",
+    )
     parser.add_argument("--out", default="report", help="output folder (default: report)")
     parser.add_argument("--quiet", action="store_true", help="no progress bar")
 

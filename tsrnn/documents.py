@@ -39,12 +39,22 @@ def describe(comparison: Any) -> dict[str, str]:
         f"every {cv.step or cv.horizon} periods"
         + (f", each trained on the last {cv.train_length} periods" if cv.scheme == "sliding" else ""),
         "horizon": str(comparison.settings["horizon"]),
-        "refit": refit_text + (" (warm start)" if comparison.settings["warm_start"] else ""),
+        "refit": refit_text + _warm_text(comparison.settings),
         "intervals": "none"
         if comparison.settings["coverage"] is None
         else f"{comparison.settings['coverage']:.0%} central",
         "baseline": comparison.baseline,
     } | _choices(comparison)
+
+
+def _warm_text(settings: dict) -> str:
+    """Which models continued their refits from the last fit, and how."""
+    warm, names = settings.get("warm_start"), settings.get("warm_models") or []
+    if not warm or not names or settings.get("refit") is False:
+        return ""
+    return (
+        f"; {', '.join(names)}: {warm.describe()}" if hasattr(warm, "describe") else f"; {', '.join(names)}: warm start"
+    )
 
 
 def _choices(comparison: Any) -> dict[str, str]:

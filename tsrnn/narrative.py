@@ -245,9 +245,7 @@ def _pair_p(a: str, b: str, tests: pd.DataFrame) -> float:
     return float(pair["p_adjusted"].iloc[0]) if len(pair) else np.nan
 
 
-def provenance(
-    call: str, models: dict[str, Any], n_jobs: Any, backend: Any, seconds: float, started: datetime
-) -> dict[str, str]:
+def provenance(call: str, models: dict[str, Any], execution: str, seconds: float, started: datetime) -> dict[str, str]:
     """When, with what and how a comparison was run, as label -> text."""
     import arch
     import statsmodels
@@ -272,7 +270,7 @@ def provenance(
         "seeds": ", ".join(f"{k}={v}" for k, v in seeds.items()) or "none (no model draws random numbers)",
         "machine": f"{os.cpu_count()} cores, {torch.get_num_threads()} torch threads, device {device}"
         + (f" (models ask for {', '.join(sorted(devices))})" if devices else ""),
-        "execution": f"n_jobs={n_jobs}" + (f", backend={backend}" if backend else ""),
+        "execution": execution,
         "run time": f"{significant_figures(seconds)} s",
     }
 

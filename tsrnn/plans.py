@@ -22,6 +22,7 @@ from tsrnn._validation import (
     is_integer,
     validate_params,
 )
+from tsrnn.chains import WarmStart, check_warm_start
 from tsrnn.splitters import SCHEMES, WalkForward
 
 __all__ = ["BacktestPlan", "plan_backtest", "check_is_forecaster"]
@@ -41,8 +42,8 @@ class BacktestPlan:
         Training and test positions of every fold, oldest first.
     refit : bool or int
         True (refit at every cutoff), False (fit once, then update) or k.
-    warm_start : bool or int
-        Whether refits continue from the last fit; an int is the epochs of those refits.
+    warm_start : WarmStart or False
+        How refits continue from the last fit (:class:`tsrnn.chains.WarmStart`), or False for cold refits.
     coverage : float or None
         Coverage of the recorded intervals.
     quantiles : np.ndarray or None
@@ -53,7 +54,7 @@ class BacktestPlan:
     cv: WalkForward
     splits: list
     refit: bool | int
-    warm_start: bool | int
+    warm_start: WarmStart | bool
     coverage: float | None
     quantiles: np.ndarray | None
 
@@ -113,16 +114,6 @@ def _check_refit(refit: Any) -> bool | int:
     raise InvalidParameterError(f"refit must be True, False or a positive int (refit every k cutoffs); got {refit!r}.")
 
 
-def _check_warm_start(warm_start: Any) -> bool | int:
-    if isinstance(warm_start, (bool, np.bool_)):
-        return bool(warm_start)
-    if is_integer(warm_start) and warm_start >= 1:
-        return int(warm_start)
-    raise InvalidParameterError(
-        f"warm_start must be True, False or a positive int (epochs per warm refit); got {warm_start!r}."
-    )
-
-
 def _resolve_cv(cv: Any, horizon: Any, step: Any, initial: Any, scheme: str) -> WalkForward:
     validate_params({"scheme": [Options(*SCHEMES)]}, {"scheme": scheme})
     if cv is None:
@@ -165,7 +156,7 @@ def plan_backtest(
     initial: Any = None,
     scheme: str = "expanding",
     refit: bool | int = True,
-    warm_start: bool | int = False,
+    warm_start: Any = False,
     coverage: float | None = None,
     quantiles: Any = None,
 ) -> BacktestPlan:
@@ -203,7 +194,7 @@ def plan_backtest(
     data = check_series(y, "y", allow_missing=True)
     cv = _resolve_cv(cv, horizon, step, initial, scheme)
     plan_refit = _check_refit(refit)
-    plan_warm = _check_warm_start(warm_start)
+    plan_warm = check_warm_start(warm_start)
     plan_coverage = None if coverage is None else check_coverage(coverage, "coverage")
     levels = None if quantiles is None else check_quantiles(quantiles)
     if X is not None and len(X) != len(data.index):

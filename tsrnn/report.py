@@ -19,9 +19,11 @@ import pandas as pd
 from tsrnn import narrative
 from tsrnn._validation import InvalidParameterError, check_series
 from tsrnn.backtest import BacktestResult, check_is_forecaster, fold_jobs, plan_backtest, run_jobs
+from tsrnn.chains import WarmStart
 from tsrnn.comparison import Comparison
 from tsrnn.frequency import default_plan, default_window
 from tsrnn.neural import RecurrentForecaster
+from tsrnn.parallel import workers_for
 from tsrnn.plots import (
     plot_calibration,
     plot_coverage_by_step,
@@ -129,6 +131,16 @@ def _fit_windows(named: dict[str, Any], freq: Any, n_train: int, adjusted: dict[
     return named
 
 
+def _execution(n_tasks: int, workers: int, threads: int, backend: str | None) -> str:
+    """How the backtests ran, in words: jobs, workers and threads."""
+    jobs = f"{n_tasks} job{'s' if n_tasks != 1 else ''} (folds, or chains of folds that start from scratch)"
+    if backend == "dask":
+        return f"{jobs} on a Dask cluster, {threads} torch thread(s) per worker"
+    if workers == 1 and backend is None:
+        return f"{jobs} run one after another in this process, {threads} torch thread(s)"
+    return f"{jobs} on {workers} {backend or 'joblib'} workers, {threads} torch thread(s) each"
+
+
 def compare(
     models: Any,
     y: Any,
@@ -140,12 +152,12 @@ def compare(
     initial: Any = None,
     scheme: str = "expanding",
     refit: bool | int = True,
-    warm_start: bool | int = False,
+    warm_start: bool | int | str | WarmStart = "auto",
     coverage: float | None = 0.9,
     quantiles: Any = None,
     baseline: str = "naive",
     metrics: Sequence[str] = ("mae", "rmse", "mase", "smape"),
-    n_jobs: int | None = 1,
+    n_jobs: int | None = -1,
     backend: str | None = None,
     progress: bool = True,
     units: str | None = None,
@@ -175,7 +187,13 @@ def compare(
         is set to the horizon when its ``horizon`` is the class default (see
         ``settings["adjusted"]``), and warned about otherwise.
     refit, warm_start
-        Refit policy of every model, as in :func:`tsrnn.backtest`.
+        Refit policy of every model, as in :func:`tsrnn.backtest`. The
+        default ``warm_start="auto"`` continues the refits of models that
+        can (the networks) from their last fit with the measured budget of
+        :data:`tsrnn.chains.AUTO_WARM_START`, validating each warm refit only
+        on windows no earlier fit trained on; on the weather task of the
+        benchmarks that is as accurate as refitting from scratch at a
+        fraction of the cost. ``warm_start=False`` refits from scratch.
     coverage : float or None, default=0.9
         Coverage of the prediction intervals to score (None: points only).
     quantiles : sequence of float, optional
@@ -188,8 +206,13 @@ def compare(
     metrics : sequence of str, default=("mae", "rmse", "mase", "smape")
         Point metrics of the scores table.
     n_jobs, backend
-        Parallel execution of all models' independent folds together, as in
-        :func:`tsrnn.backtest`.
+        Parallel execution of all models' independent jobs (folds, or chains
+        of folds that start from scratch) together, as in
+        :func:`tsrnn.backtest`; by default on every core, each worker with its
+        share of the cores as torch threads. The report says how it ran.
+        Results equal a serial run at the same thread count; torch sums
+        floats in another order at another thread count (about 1e-12
+        relative in float64, more in the float32 networks after training).
     progress : bool, default=True
         Show a progress bar.
     units : str, optional
@@ -242,6 +265,10 @@ def compare(
         jobs.extend(model_jobs)
         owner.extend([name] * len(model_jobs))
     outputs = run_jobs(jobs, n_jobs=n_jobs, backend=backend, progress=progress, description="compare")
+    workers, threads = workers_for(n_jobs, len(jobs), backend)
+    warm_models = [
+        name for name, model in named.items() if plans[name].warm_start and model.warm_start_params() is not None
+    ]
     folds: dict[str, list] = {name: [] for name in named}
     for name, result in zip(owner, outputs):
         folds[name].extend(result)
@@ -252,14 +279,15 @@ def compare(
     settings = {
         "horizon": plan.horizon, "cv": plan.cv, "refit": plan.refit, "warm_start": plan.warm_start,
         "coverage": plan.coverage, "quantiles": plan.quantiles, "units": units, "chosen": chosen,
-        "adjusted": adjusted,
+        "adjusted": adjusted, "warm_models": warm_models,
+        "execution": _execution(len(jobs), workers, threads, backend),
     }  # fmt: skip
     given = {**asked, "cv": cv, "step": step, "scheme": scheme, "refit": refit,
              "warm_start": warm_start, "coverage": coverage, "quantiles": quantiles, "baseline": baseline,
              "n_jobs": n_jobs, "backend": backend}  # fmt: skip
-    defaults = {"scheme": "expanding", "refit": True, "warm_start": False, "coverage": 0.9, "baseline": "naive",
-                "n_jobs": 1}  # fmt: skip
+    defaults = {"scheme": "expanding", "refit": True, "warm_start": "auto", "coverage": 0.9, "baseline": "naive",
+                "n_jobs": -1}  # fmt: skip
     options = {k: v for k, v in given.items() if v is not None and not (k in defaults and v == defaults[k])}
     call = narrative.describe_call(named, y, options)
-    facts = narrative.provenance(call, named, n_jobs, backend, time.perf_counter() - clock, started)
+    facts = narrative.provenance(call, named, settings["execution"], time.perf_counter() - clock, started)
     return Comparison(results, named, baseline, metrics, settings, provenance=facts)

@@ -10,6 +10,7 @@ their own modules.
 
 from __future__ import annotations
 
+import dataclasses
 import warnings
 from typing import Any, ClassVar
 
@@ -143,6 +144,11 @@ class RecurrentForecaster(WindowForecaster):
         The fitted network is moved to the CPU.
     warm_start : bool, default=False
         A new ``fit`` continues from the current weights instead of new ones.
+        Such a warm refit keeps the differencing decision the weights were
+        trained under, solves the linear skip again, and validates (early
+        stopping and the conformal calibration) only on windows whose last
+        target comes after ``trained_through_``, so never on a window an
+        earlier fit trained on; with none left it warns and validates as usual.
     verbose : int, default=0
         1 shows a progress bar of epochs with the training and validation loss.
     future_covariates : list of str, optional
@@ -185,6 +191,10 @@ class RecurrentForecaster(WindowForecaster):
         Length of the history seen by ``fit``.
     n_windows_ : int
         Windows per series in ``fit``.
+    trained_through_ : label
+        The index label of the last target any training window of the last
+        fit saw (the last observation with ``refit_linear``): where the
+        validation of the next warm refit may begin.
     n_validation_windows_ : int
         The most recent of them, held out for early stopping and calibration.
     n_incomplete_windows_ : int
@@ -329,9 +339,17 @@ class RecurrentForecaster(WindowForecaster):
         may_difference = not (isinstance(self.difference, (bool, np.bool_)) and not self.difference)
         return int(self.window) + self._n_outputs() + n_windows - 1 + int(may_difference)
 
-    def warm_start_params(self, epochs: int | None = None) -> dict[str, Any]:
-        """Continue the next fit from the current weights, training ``epochs`` epochs when given."""
-        return {"warm_start": True} if epochs is None else {"warm_start": True, "epochs": int(epochs)}
+    def warm_start_params(self, epochs: int | None = None, patience: int | None = None) -> dict[str, Any]:
+        """Continue the next fit from the current weights, with ``epochs`` and ``patience`` when given.
+
+        A warm refit never trains longer, or waits longer, than this forecaster's own fit would.
+        """
+        params: dict[str, Any] = {"warm_start": True}
+        if epochs is not None:
+            params["epochs"] = min(int(epochs), int(self.epochs))
+        if patience is not None:
+            params["patience"] = int(patience) if self.patience is None else min(int(patience), int(self.patience))
+        return params
 
     # -- fit ----------------------------------------------------------------
     def _fit_model(self, values: np.ndarray) -> None:
@@ -341,8 +359,12 @@ class RecurrentForecaster(WindowForecaster):
             if self.random_state is not None
             else int(np.random.default_rng().integers(2**31 - 1))
         )
+        continuing = self._continuing()
         decisions = None
-        if self.difference == "validation":
+        if continuing:
+            # The weights were trained on series differenced as decided then: a warm refit keeps that decision.
+            decisions = self.differencer_.differenced_
+        elif self.difference == "validation":
             tests = Differencer("auto").fit(values).differenced_
             decisions = differencing_by_validation(
                 values, int(self.window), self._n_outputs(), float(self.validation_fraction), tests
@@ -362,12 +384,61 @@ class RecurrentForecaster(WindowForecaster):
         used = len(complete)
         self.n_incomplete_windows_ = self.n_windows_ * self.n_series_ - used
         self.n_validation_windows_ = self._validation_positions(complete % batches.span, used)
+        if continuing:
+            self.n_validation_windows_ = self._unseen_validation(self.n_validation_windows_)
         if not len(batches.starts(0, self.n_windows_ - self.n_validation_windows_, self.n_series_)):
             raise ValueError(
                 f"y has no training window of {int(self.window)} observations followed by {self._n_outputs()} more "
                 f"without a missing value; fill the gaps (tsrnn.regularize) or lower window."
             )
         self._train_members(batches, seed)
+        # The label of the last target any training window of this fit saw; the next warm refit validates after it.
+        trained = self.n_windows_ - (0 if self.refit_linear else self.n_validation_windows_)
+        self.trained_through_ = self._labels[trained - 1 + self._target_offset()]
+
+    def _target_offset(self) -> int:
+        """Level position of the last target of window 0 (window i's is i plus this)."""
+        return self.differencer_.n_lost_ + int(self.window) + self._n_outputs() - 1
+
+    def _continuing(self) -> bool:
+        """Whether this fit continues from the last one's weights: a warm refit of a network of the same shape."""
+        previous = getattr(self, "network_", None)
+        if not self.warm_start or previous is None:
+            return False
+        first = previous.members[0] if isinstance(previous, EnsembleNetwork) else previous
+        config = self._network_config()
+        # Dropout changes no weight: a network that differs only there is continued (see _initial_network).
+        return dataclasses.replace(first.config, dropout=config.dropout) == config
+
+    def _unseen_validation(self, n_val: int) -> int:
+        """The validation windows of a warm refit cut to those no earlier fit of the chain trained on.
+
+        Every window whose last target comes after ``trained_through_`` is new to training (the targets of
+        earlier fits' training windows all end there or before), so early stopping and the calibration of
+        the intervals see errors on windows the continued weights never fitted. When no such window is left
+        (a refit on the data of the last fit), the usual split is kept, with a warning.
+        """
+        try:
+            last_trained = int(np.searchsorted(self._labels, self.trained_through_, side="right")) - 1
+        except (TypeError, ValueError):  # labels of another kind than the last fit's: nothing can be told apart
+            last_trained = len(self._labels) - 1
+        unseen = self.n_windows_ - max(0, last_trained - self._target_offset() + 1)
+        if unseen < 1:
+            warnings.warn(
+                f"{type(self).__name__}: this warm refit has no window that the previous fit did not train on "
+                f"(it trained through {self.trained_through_!r}); validating on the usual most recent windows, "
+                f"which the continued weights have seen. Refit from scratch (warm_start=False) for an honest "
+                f"validation.",
+                UserWarning,
+                stacklevel=2,
+            )
+            return n_val
+        return min(n_val, unseen)
+
+    def _fit_inputs(self, data: Any, y: Any, X: Any) -> None:
+        # The rows' labels tell a warm refit which of its windows earlier fits trained on.
+        self._labels = data.index
+        super()._fit_inputs(data, y, X)
 
     def _validation_positions(self, positions: torch.Tensor, used: int) -> int:
         """The most recent window positions held out: they hold ``validation_fraction`` of the complete windows.
