@@ -145,3 +145,10 @@ def test_compare_runs_on_every_core_and_says_how():
     cold = compare(models, y, warm_start=False, n_jobs=1, **kwargs)
     assert cold.settings["warm_models"] == []
     assert "warm refits" in default.to_markdown() and "warm refits" not in cold.to_markdown()
+
+
+def test_auto_warm_starts_only_a_refit_at_every_cutoff():
+    y = synthetic_series(n=120)
+    assert plan_backtest(y, horizon=5, initial=80, warm_start="auto").warm_start is AUTO_WARM_START
+    assert plan_backtest(y, horizon=5, initial=80, refit=13, warm_start="auto").warm_start is False
+    assert plan_backtest(y, horizon=5, initial=80, refit=13, warm_start=True).warm_start == WarmStart()

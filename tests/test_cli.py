@@ -93,6 +93,12 @@ def test_the_report_says_how_the_refits_and_the_work_ran(capsys, tmp_path):
     )  # fmt: skip
     cold = (tmp_path / "cold" / "report.html").read_text()
     assert code == 0 and "warm refits" not in cold and "one after another in this process" in cold
+    # The command line's default refits every 13 cutoffs: from scratch, as measured.
+    code, out, _ = run(
+        capsys, "compare", "--models", "naive,lstm", "--cutoffs", "4", "--epochs", "2", "--window", "14",
+        "--out", str(tmp_path / "every13"), "--quiet",
+    )  # fmt: skip
+    assert code == 0 and "warm refits" not in (tmp_path / "every13" / "report.html").read_text()
 
 
 def test_compare_with_covariates_and_calendar(capsys, tmp_path):

@@ -234,8 +234,9 @@ def backtest(
         scratch). An int ``k`` also limits those refits to ``k`` epochs; a
         :class:`tsrnn.WarmStart` sets their epochs, patience and how often a
         refit starts from scratch again; ``"auto"`` is the measured policy
-        :data:`tsrnn.chains.AUTO_WARM_START`. Networks validate a warm refit
-        only on windows no earlier fit of the chain trained on.
+        :data:`tsrnn.chains.AUTO_WARM_START` for ``refit=True`` and cold
+        refits otherwise. Networks validate a warm refit only on windows no
+        earlier fit of the chain trained on.
     coverage : float, optional
         Also record ``predict_interval`` with this coverage (e.g. 0.9).
     quantiles : sequence of float, optional

@@ -66,8 +66,10 @@ class WarmStart:
         return text + (f", from scratch every {self.restart} refits" if self.restart else "")
 
 
-#: The measured default of ``compare`` and the command line (``warm_start="auto"``): see benchmarks/RESULTS.md,
-#: "Warm refits that validate honestly". Forecasters that cannot warm start are refitted from scratch.
+#: The measured default of ``compare`` and the command line (``warm_start="auto"``) for a refit at every cutoff:
+#: see benchmarks/RESULTS.md, "Backtests: warm refits that validate honestly". With a refit every k cutoffs
+#: "auto" refits from scratch (warm refits 13 cutoffs apart were less accurate on the weather task), and
+#: forecasters that cannot warm start are always refitted from scratch.
 AUTO_WARM_START = WarmStart(epochs=3, patience=2, restart=26)
 
 
@@ -79,7 +81,8 @@ def check_warm_start(warm_start: Any) -> WarmStart | bool:
     warm_start : bool, int, "auto" or WarmStart
         True continues every refit with the forecaster's own budget; an int
         ``k`` limits those refits to ``k`` epochs; ``"auto"`` is
-        :data:`AUTO_WARM_START`.
+        :data:`AUTO_WARM_START` (``plan_backtest`` turns it off unless the
+        plan refits at every cutoff, the case it was measured for).
 
     Returns
     -------

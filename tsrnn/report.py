@@ -193,7 +193,9 @@ def compare(
         :data:`tsrnn.chains.AUTO_WARM_START`, validating each warm refit only
         on windows no earlier fit trained on; on the weather task of the
         benchmarks that is as accurate as refitting from scratch at a
-        fraction of the cost. ``warm_start=False`` refits from scratch.
+        fraction of the cost. It applies to a refit at every cutoff, the
+        case it was measured for; refits every k cutoffs start from scratch.
+        ``warm_start=False`` always refits from scratch.
     coverage : float or None, default=0.9
         Coverage of the prediction intervals to score (None: points only).
     quantiles : sequence of float, optional
