@@ -200,6 +200,31 @@ def test_tune_writes_the_candidates_and_the_nested_score(capsys, tmp_path):
     assert "naive forecast scores" in text
 
 
+def test_tune_halves_over_epochs(capsys, tmp_path):
+    code, out, err = run(
+        capsys, "tune", "--dataset", "seattle-weather", "--target", "temp_max", "--model", "gru", "--window", "14",
+        "--grid", "hidden_size=4,8", "learning_rate=0.001,0.01", "--method", "halving", "--resource", "epochs",
+        "--min-resources", "1", "--max-resources", "2", "--factor", "2", "--cutoffs", "2", "--out", str(tmp_path),
+        "--quiet",
+    )  # fmt: skip
+    assert code == 0, err
+    candidates = pd.read_csv(tmp_path / "candidates.csv")
+    assert len(candidates) == 4 and candidates["resources"].max() == 2 and candidates["resources"].min() == 1
+
+
+@pytest.mark.parametrize(
+    "extra, words",
+    [
+        (["--resource", "epochs"], "apply to --method halving only"),
+        (["--method", "halving", "--resource", "depth"], "resource"),
+    ],
+    ids=str,
+)
+def test_tune_refuses_halving_options_it_cannot_use(capsys, tmp_path, extra, words):
+    code, _, err = run(capsys, "tune", "--model", "ar", "--grid", "lags=1,2", *extra, "--out", str(tmp_path), "--quiet")
+    assert code == 2 and words in err and "Traceback" not in err
+
+
 @pytest.mark.parametrize(
     "grid, words",
     [(["window"], "NAME=V1,V2"), (["depth=1,2"], "does not have"), (["lags="], "NAME=V1,V2")],

@@ -317,10 +317,16 @@ def _cmd_tune(args: argparse.Namespace) -> None:
     horizon, step, initial = _plan(y, args)
     model = build_model(name, horizon, args)
     grid = _parse_grid(args.grid, model)
+    halving = {}
+    if args.method == "halving":
+        halving = {"factor": args.factor, "resource": args.resource, "min_resources": args.min_resources,
+                   "max_resources": args.max_resources}  # fmt: skip
+    elif args.resource != "cutoffs" or args.min_resources or args.max_resources or args.factor != 3:
+        raise UserError("--resource, --min-resources, --max-resources and --factor apply to --method halving only")
     search = SearchCV(
         model, grid if args.method != "random" else None, grid if args.method == "random" else None,
         horizon=horizon, method=args.method, n_iter=args.n_iter, n_jobs=args.n_jobs, random_state=args.seed,
-        progress=not args.quiet,
+        progress=not args.quiet, **halving,
     )  # fmt: skip
     search.fit(y)
     optimism = baseline = None
@@ -446,6 +452,15 @@ def _parser() -> argparse.ArgumentParser:
     )  # fmt: skip
     tune.add_argument("--method", choices=("grid", "random", "halving"), default="grid", help="default grid")
     tune.add_argument("--n-iter", type=_positive, default=20, help="candidates drawn by --method random")
+    tune.add_argument(
+        "--resource",
+        default="cutoffs",
+        help="what a halving round's budget counts: cutoffs, or an int parameter of the model such as epochs "
+        "(default cutoffs)",
+    )
+    tune.add_argument("--min-resources", type=_positive, default=None, help="the first halving round's budget")
+    tune.add_argument("--max-resources", type=_positive, default=None, help="the last halving round's budget")
+    tune.add_argument("--factor", type=_positive, default=3, help="keep 1/factor of the candidates per round (3)")
     tune.add_argument(
         "--nested", action="store_true", help="also run the search inside every outer fold and report how it flatters"
     )
