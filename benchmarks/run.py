@@ -168,6 +168,15 @@ def main() -> None:
             "Calibrated intervals: adaptive conformal against each model's own",
             _INTERVALS_TEXT + _table(intervals.run()),
         )
+        head = intervals.quantile_head()
+        section(
+            "The networks' quantile head against their conformal intervals",
+            "Seattle temp_max, horizon 7, 52 weekly cutoffs over the last 364 days, refit every 13 cutoffs and "
+            'updated in between; `conformal` is the default network (`loss="mse"`), `quantile head` the same '
+            'network with `loss="quantile"`. CRPS from the 19 levels 0.05 to 0.95, coverage of the 80% and 90% '
+            "intervals, MAE of the point forecast, fit seconds of all folds; mean over seeds 0-2.\n\n"
+            + _table(head.drop(columns="seed").groupby(["model", "intervals"]).mean()),
+        )
         section(
             "Covariates",
             "Seattle temp_max with temp_min, precipitation and wind as past covariates and dayofyear as calendar "
