@@ -124,6 +124,22 @@ def test_halving_over_epochs_scores_every_cutoff_and_ends_on_the_set_value():
     assert capped.best_forecaster_.get_params()["epochs"] == 2
 
 
+def test_halving_scores_its_last_round_with_final_refit():
+    y = synthetic_series(n=120)
+    tiny = GRUForecaster(window=7, hidden_size=4, epochs=4, batch_size=32, patience=None, random_state=0)
+    grid = {"window": [7, 14], "learning_rate": [1e-3, 1e-2]}
+    cv = WalkForward(horizon=3, step=3, initial=105)
+    search = SearchCV(tiny, grid, cv=cv, refit=False, final_refit=True, method="halving", resource="epochs",
+                      min_resources=1, factor=2, progress=False).fit(y)  # fmt: skip
+    for _, row in search.cv_results_.iterrows():
+        alone = GRUForecaster(**{**tiny.get_params(), **row["params"], "epochs": row["resources"]})
+        policy = True if row["resources"] == 4 else False  # the last round refits at every inner cutoff
+        expected = backtest(alone, y, cv=cv, refit=policy, progress=False).score(["mase"]).iloc[0, 0]
+        assert row["mean_score"] == pytest.approx(expected)
+    with pytest.raises(InvalidParameterError, match="final_refit"):
+        SearchCV(tiny, grid, cv=cv, final_refit=True, progress=False).fit(y)
+
+
 @pytest.mark.parametrize(
     "kwargs, name",
     [

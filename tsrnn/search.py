@@ -18,7 +18,7 @@ import pandas as pd
 from sklearn.base import clone
 from sklearn.model_selection import ParameterGrid, ParameterSampler
 
-from tsrnn._validation import Boolean, Interval, Options, Satisfies, SeriesData, is_integer
+from tsrnn._validation import Boolean, Interval, InvalidParameterError, Options, Satisfies, SeriesData, is_integer
 from tsrnn.backtest import fold_jobs, plan_backtest
 from tsrnn.base import BaseForecaster, check_is_fitted
 from tsrnn.halving import check_resources, schedule
@@ -96,6 +96,12 @@ class SearchCV(BaseForecaster):
         the forecaster, such as ``"epochs"``: every round scores every inner
         cutoff, with that parameter set to the round's budget; the last round
         uses ``max_resources``, so the finalists are scored as set.
+    final_refit : bool or int, optional
+        For ``"halving"``: the inner refit policy of the last round, whose
+        scores choose the winner; None keeps ``refit``. Early rounds with
+        ``refit=False`` (one fit per candidate, updated) and a last round
+        with ``final_refit=True`` rank the candidates cheaply, then choose
+        among the survivors the way the full grid scores them.
     min_resources : int, optional
         For ``"halving"``: the first round's budget. By default the full budget
         divided by ``factor`` once per later round (at least 1). Given, the
@@ -161,6 +167,7 @@ class SearchCV(BaseForecaster):
         "resource": [Satisfies(lambda v: isinstance(v, str) and bool(v), "'cutoffs' or the name of an int parameter")],
         "min_resources": [None, Interval("int", 1, None)],
         "max_resources": [None, Interval("int", 1, None)],
+        "final_refit": [None, Boolean, Interval("int", 1, None)],
         "n_jobs": [None, Satisfies(lambda v: is_integer(v) and v != 0, "a non-zero int (-1 for every core)")],
         "backend": [None, Options("dask", "loky", "threading", "multiprocessing", "sequential")],
         "random_state": [None, Interval("int", 0, None)],
@@ -185,6 +192,7 @@ class SearchCV(BaseForecaster):
         resource: str = "cutoffs",
         min_resources: int | None = None,
         max_resources: int | None = None,
+        final_refit: bool | int | None = None,
         n_jobs: int | None = None,
         backend: str | None = None,
         random_state: int | None = None,
@@ -205,6 +213,7 @@ class SearchCV(BaseForecaster):
         self.resource = resource
         self.min_resources = min_resources
         self.max_resources = max_resources
+        self.final_refit = final_refit
         self.n_jobs = n_jobs
         self.backend = backend
         self.random_state = random_state
@@ -219,6 +228,10 @@ class SearchCV(BaseForecaster):
             raise ValueError("method='grid' needs param_grid; use method='random' with param_distributions.")
         if self.method == "random" and distributions is None:
             raise ValueError("method='random' needs param_distributions; use method='grid' with param_grid.")
+        if self.final_refit is not None and self.method != "halving":
+            raise InvalidParameterError(
+                f"final_refit is the refit policy of halving's last round; method={self.method!r} has no rounds."
+            )
         if self.cv is not None and any(v is not None for v in (self.horizon, self.step, self.initial)):
             raise ValueError("pass the inner folds either as cv or as horizon/step/initial, not both.")
         known = self.forecaster.get_params(deep=True)
@@ -275,8 +288,14 @@ class SearchCV(BaseForecaster):
         results, reached, budgets = {}, {}, {}
         spent = dict.fromkeys(range(len(candidates)), 0.0)
         alive = list(range(len(candidates)))
-        for r, (kept, budget) in enumerate(schedule(self, len(candidates), total)):
+        rounds = list(schedule(self, len(candidates), total))
+        last_plan = plan
+        if self.method == "halving" and self.final_refit is not None and self.final_refit != self.refit:
+            last_plan = plan_backtest(y, X, cv=plan.cv, refit=self.final_refit)
+        for r, (kept, budget) in enumerate(rounds):
             alive = alive[:kept]
+            if r == len(rounds) - 1 and last_plan is not plan:
+                plan, folds = last_plan, {k: {} for k in folds}  # scored anew under the last round's policy
             wanted = plan.splits[-budget:] if by_cutoffs else plan.splits
             extra = {} if by_cutoffs else {self.resource: budget}
             jobs, owners = [], []
