@@ -204,7 +204,8 @@ def test_tune_halves_over_epochs(capsys, tmp_path):
     code, out, err = run(
         capsys, "tune", "--dataset", "seattle-weather", "--target", "temp_max", "--model", "gru", "--window", "14",
         "--grid", "hidden_size=4,8", "learning_rate=0.001,0.01", "--method", "halving", "--resource", "epochs",
-        "--min-resources", "1", "--max-resources", "2", "--factor", "2", "--cutoffs", "2", "--out", str(tmp_path),
+        "--min-resources", "1", "--max-resources", "2", "--factor", "2", "--inner-refit", "false", "--final-refit", "true",
+        "--cutoffs", "2", "--out", str(tmp_path),
         "--quiet",
     )  # fmt: skip
     assert code == 0, err

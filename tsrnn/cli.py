@@ -320,13 +320,16 @@ def _cmd_tune(args: argparse.Namespace) -> None:
     halving = {}
     if args.method == "halving":
         halving = {"factor": args.factor, "resource": args.resource, "min_resources": args.min_resources,
-                   "max_resources": args.max_resources}  # fmt: skip
-    elif args.resource != "cutoffs" or args.min_resources or args.max_resources or args.factor != 3:
-        raise UserError("--resource, --min-resources, --max-resources and --factor apply to --method halving only")
+                   "max_resources": args.max_resources, "final_refit": args.final_refit}  # fmt: skip
+    elif (args.resource != "cutoffs" or args.min_resources or args.max_resources or args.factor != 3
+          or args.final_refit is not None):  # fmt: skip
+        raise UserError(
+            "--resource, --min-resources, --max-resources, --factor and --final-refit apply to --method halving only"
+        )
     search = SearchCV(
         model, grid if args.method != "random" else None, grid if args.method == "random" else None,
         horizon=horizon, method=args.method, n_iter=args.n_iter, n_jobs=args.n_jobs, random_state=args.seed,
-        progress=not args.quiet, **halving,
+        refit=args.inner_refit, progress=not args.quiet, **halving,
     )  # fmt: skip
     search.fit(y)
     optimism = baseline = None
@@ -461,6 +464,18 @@ def _parser() -> argparse.ArgumentParser:
     tune.add_argument("--min-resources", type=_positive, default=None, help="the first halving round's budget")
     tune.add_argument("--max-resources", type=_positive, default=None, help="the last halving round's budget")
     tune.add_argument("--factor", type=_positive, default=3, help="keep 1/factor of the candidates per round (3)")
+    tune.add_argument(
+        "--inner-refit",
+        type=_refit,
+        default=True,
+        help="refit policy of the search's inner backtests: true, false or k (default true)",
+    )
+    tune.add_argument(
+        "--final-refit",
+        type=_refit,
+        default=None,
+        help="the inner refit policy of halving's last round (default: that of --inner-refit)",
+    )
     tune.add_argument(
         "--nested", action="store_true", help="also run the search inside every outer fold and report how it flatters"
     )
