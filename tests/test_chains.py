@@ -152,3 +152,10 @@ def test_auto_warm_starts_only_a_refit_at_every_cutoff():
     assert plan_backtest(y, horizon=5, initial=80, warm_start="auto").warm_start is AUTO_WARM_START
     assert plan_backtest(y, horizon=5, initial=80, refit=13, warm_start="auto").warm_start is False
     assert plan_backtest(y, horizon=5, initial=80, refit=13, warm_start=True).warm_start == WarmStart()
+
+
+def test_a_warm_refit_on_more_series_decides_their_differencing_afresh():
+    panel = synthetic_series(n=220, n_series=2)
+    model = LSTMForecaster(**TINY).fit(panel.iloc[:200, :1])
+    model.set_params(warm_start=True).fit(panel.iloc[:207])
+    assert model.differenced_.shape == (2,) and model.n_series_ == 2

@@ -361,7 +361,7 @@ class RecurrentForecaster(WindowForecaster):
         )
         continuing = self._continuing()
         decisions = None
-        if continuing:
+        if continuing and len(self.differencer_.differenced_) == values.shape[1]:
             # The weights were trained on series differenced as decided then: a warm refit keeps that decision.
             decisions = self.differencer_.differenced_
         elif self.difference == "validation":
