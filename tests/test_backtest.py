@@ -18,6 +18,7 @@ from tsrnn import (
     RegressionForecaster,
     RNNForecaster,
     WalkForward,
+    WarmStart,
     backtest,
 )
 from tsrnn._validation import InvalidParameterError
@@ -41,6 +42,8 @@ POLICIES = [
     {"refit": 2},
     {"refit": True, "warm_start": True},
     {"refit": True, "warm_start": 2},
+    {"refit": True, "warm_start": "auto"},
+    {"refit": True, "warm_start": WarmStart(epochs=2, patience=1, restart=2)},
 ]
 
 
