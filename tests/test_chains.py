@@ -36,6 +36,7 @@ def test_warm_start_values_and_their_errors():
     assert check_warm_start(False) is False and check_warm_start(np.bool_(False)) is False
     assert check_warm_start(True) == WarmStart() and check_warm_start(4) == WarmStart(epochs=4)
     assert check_warm_start("auto") is AUTO_WARM_START and AUTO_WARM_START.restart
+    assert check_warm_start("auto", refit=13) is False and check_warm_start(True, refit=13) == WarmStart()
     assert "from scratch every" in AUTO_WARM_START.describe()
     for bad in (0, -1, 1.5, "warm", None):
         with pytest.raises(InvalidParameterError, match="warm_start must be"):

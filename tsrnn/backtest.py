@@ -20,7 +20,7 @@ import pandas as pd
 from sklearn.base import clone
 
 from tsrnn._index import take_rows
-from tsrnn.chains import WarmStart, chains
+from tsrnn.chains import WarmStart, chains, refits_at
 from tsrnn.parallel import check_n_jobs, run_jobs
 from tsrnn.plans import BacktestPlan, check_is_forecaster, plan_backtest
 from tsrnn.results import BacktestResult, Fold
@@ -31,6 +31,7 @@ __all__ = [
     "plan_backtest",
     "BacktestPlan",
     "fold_jobs",
+    "warm_policy",
     "check_is_forecaster",
     "WalkForward",
     "BacktestResult",
@@ -86,10 +87,28 @@ def _warm_params(forecaster: Any, warm: WarmStart | bool) -> dict | None:
     return forecaster.warm_start_params(warm.epochs, **extra)
 
 
+def warm_policy(forecaster: Any, plan: BacktestPlan) -> WarmStart | None:
+    """The plan's warm-start policy where ``forecaster`` can continue from its last fit, else None (cold refits).
+
+    Parameters
+    ----------
+    forecaster : BaseForecaster
+        The forecaster of the backtest.
+    plan : BacktestPlan
+        From :func:`plan_backtest`.
+
+    Returns
+    -------
+    WarmStart or None
+    """
+    return plan.warm_start if _warm_params(forecaster, plan.warm_start) is not None else None
+
+
 def _run_chain(forecaster: Any, y: Any, X: Any, plan: BacktestPlan, first: int, progress: bool = False) -> list[Fold]:
     """Folds that depend on each other, in order: a fit from scratch, then updates or warm-started refits.
 
-    ``plan.splits`` holds the chain's folds only; ``first`` is the position of its first fold in the backtest.
+    ``plan.splits`` holds the chain's folds only, as slices; ``first`` is the position of its first fold in the
+    backtest.
     """
     from tqdm import tqdm
 
@@ -97,9 +116,8 @@ def _run_chain(forecaster: Any, y: Any, X: Any, plan: BacktestPlan, first: int, 
     warm = _warm_params(forecaster, plan.warm_start)
     refit = plan.refit
     for i, (train, test) in enumerate(tqdm(plan.splits, desc="backtest", disable=not progress, leave=False)):
-        k = first + i
-        cutoff = _last(train)
-        do_refit = current is None or refit is True or (refit is not False and k % int(refit) == 0)
+        cutoff = train.stop - 1
+        do_refit = current is None or refits_at(first + i, refit)
         start = time.perf_counter()
         if do_refit:
             if current is not None:  # a refit inside a chain continues from the last fit
@@ -115,10 +133,6 @@ def _run_chain(forecaster: Any, y: Any, X: Any, plan: BacktestPlan, first: int, 
         folds.append(Fold(cutoff, predictions, lower, upper, fit_seconds, seconds, quantiles))
         last_cutoff = cutoff
     return folds
-
-
-def _last(positions: np.ndarray | slice) -> int:
-    return int(positions.stop - 1) if isinstance(positions, slice) else int(positions[-1])
 
 
 def _span(positions: np.ndarray) -> slice:
@@ -181,7 +195,7 @@ def fold_jobs(forecaster: Any, y: Any, X: Any, plan: BacktestPlan) -> list[tuple
             )
             for train, test in plan.splits
         ]
-    warm = plan.warm_start if _warm_params(forecaster, plan.warm_start) is not None else None
+    warm = warm_policy(forecaster, plan)
     return [_chain_job(forecaster, y, X, plan, indices) for indices in chains(len(plan.splits), plan.refit, warm)]
 
 

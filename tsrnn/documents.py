@@ -52,9 +52,7 @@ def _warm_text(settings: dict) -> str:
     warm, names = settings.get("warm_start"), settings.get("warm_models") or []
     if not warm or not names or settings.get("refit") is False:
         return ""
-    return (
-        f"; {', '.join(names)}: {warm.describe()}" if hasattr(warm, "describe") else f"; {', '.join(names)}: warm start"
-    )
+    return f"; {', '.join(names)}: {warm.describe()}"
 
 
 def _choices(comparison: Any) -> dict[str, str]:

@@ -17,8 +17,11 @@ def _limit_threads(n_workers: int) -> None:
     """Give each parallel worker its share of the cores, so torch does not oversubscribe."""
     import torch
 
-    share = max(1, (os.cpu_count() or 1) // max(1, n_workers))
-    torch.set_num_threads(share)
+    torch.set_num_threads(_threads_per_worker(n_workers))
+
+
+def _threads_per_worker(n_workers: int) -> int:
+    return max(1, (os.cpu_count() or 1) // max(1, n_workers))
 
 
 def _call(job: tuple[Callable, tuple], n_workers: int) -> Any:
@@ -92,7 +95,7 @@ def workers_for(n_jobs: int | None, n_tasks: int, backend: str | None = None) ->
     workers = min(_n_workers(n_jobs), max(1, n_tasks))
     if workers == 1 and backend is None:
         return 1, torch.get_num_threads()
-    return workers, max(1, (os.cpu_count() or 1) // workers)
+    return workers, _threads_per_worker(workers)
 
 
 def run_jobs(

@@ -194,10 +194,7 @@ def plan_backtest(
     data = check_series(y, "y", allow_missing=True)
     cv = _resolve_cv(cv, horizon, step, initial, scheme)
     plan_refit = _check_refit(refit)
-    plan_warm = check_warm_start(warm_start)
-    if isinstance(warm_start, str) and plan_refit is not True:
-        # "auto" was measured for a refit at every cutoff; refits k cutoffs apart were more accurate from scratch.
-        plan_warm = False
+    plan_warm = check_warm_start(warm_start, plan_refit)
     plan_coverage = None if coverage is None else check_coverage(coverage, "coverage")
     levels = None if quantiles is None else check_quantiles(quantiles)
     if X is not None and len(X) != len(data.index):

@@ -18,7 +18,7 @@ import pandas as pd
 
 from tsrnn import narrative
 from tsrnn._validation import InvalidParameterError, check_series
-from tsrnn.backtest import BacktestResult, check_is_forecaster, fold_jobs, plan_backtest, run_jobs
+from tsrnn.backtest import BacktestResult, check_is_forecaster, fold_jobs, plan_backtest, run_jobs, warm_policy
 from tsrnn.chains import WarmStart
 from tsrnn.comparison import Comparison
 from tsrnn.frequency import default_plan, default_window
@@ -269,9 +269,7 @@ def compare(
         owner.extend([name] * len(model_jobs))
     outputs = run_jobs(jobs, n_jobs=n_jobs, backend=backend, progress=progress, description="compare")
     workers, threads = workers_for(n_jobs, len(jobs), backend)
-    warm_models = [
-        name for name, model in named.items() if plans[name].warm_start and model.warm_start_params() is not None
-    ]
+    warm_models = [name for name, model in named.items() if warm_policy(model, plans[name]) is not None]
     folds: dict[str, list] = {name: [] for name in named}
     for name, result in zip(owner, outputs):
         folds[name].extend(result)
