@@ -127,8 +127,13 @@ def per_series(model, y: pd.DataFrame, X: pd.DataFrame | None, settings: dict) -
     return result, windows
 
 
-def compare_panel(y: pd.DataFrame, settings: dict, epochs: int | None = None, X=None, **variation) -> Comparison:
+def compare_panel(
+    y: pd.DataFrame, settings: dict, epochs: int | None = None, X=None, per_series_too: bool = True, **variation
+) -> Comparison:
     """Per-series naive and AR, global and per-series LSTM and GRU on the same folds, as one comparison.
+
+    ``per_series_too=False`` leaves out the networks trained one by one (for settings that only a global
+    network has, such as a series embedding).
 
     ``attrs`` of the returned comparison: ``windows``, the lookback of each network (per series: a dict).
     """
@@ -140,7 +145,7 @@ def compare_panel(y: pd.DataFrame, settings: dict, epochs: int | None = None, X=
     comparison = tsrnn.compare(models, y, covariates, baseline=BASELINE, progress=False, warm_start=False, **folds)
     results, models = dict(comparison.results), dict(comparison.models)
     windows = {f"{cell} global": models[f"{cell} global"].window for cell in nets}
-    for cell, model in nets.items():
+    for cell, model in nets.items() if per_series_too else ():
         results[f"{cell} per series"], windows[f"{cell} per series"] = per_series(model, y, X, settings)
         models[f"{cell} per series"] = model
     joined = Comparison(results, models, BASELINE, comparison.metrics, comparison.settings, comparison.provenance)
@@ -173,12 +178,33 @@ VARIATIONS = {
     "covariates: the other series": ({}, True),
 }
 DAILY_VARIATIONS = {"calendar dayofyear": ({"calendar": ["dayofyear"]}, False)}
+#: Series identity, which only a global network has: label -> parameters, or a function of the panel giving them.
+IDENTITY = {
+    "series embedding 4": lambda y: {"series_embedding": 4},
+    "series embedding 16": lambda y: {"series_embedding": 16},
+    "static: what each series measures": lambda y: {"static": panel_static(y)},
+    "series embedding 4 + static": lambda y: {"series_embedding": 4, "static": panel_static(y)},
+}
 
 
-def variations(name: str, y: pd.DataFrame, settings: dict, epochs: int | None = None) -> pd.DataFrame:
+def panel_static(y: pd.DataFrame) -> pd.DataFrame | None:
+    """Static covariates known without looking at the data: the variable and the station (nyc-weather); else None.
+
+    Share prices carry no such description here (each is its own company), so `stocks` gets none.
+    """
+    if not all(c.split("_")[0] in ("temp", "dewp") for c in y.columns):
+        return None
+    rows = {c: {"temperature": float(c.startswith("temp")), "newark": float(c.endswith("ewr")),
+                "jfk": float(c.endswith("jfk"))} for c in y.columns}  # fmt: skip
+    return pd.DataFrame(rows).T
+
+
+def variations(
+    name: str, y: pd.DataFrame, settings: dict, epochs: int | None = None, identity_only: bool = False
+) -> pd.DataFrame:
     """Mean MASE and its ratio to AR of the global and per-series networks under each variation."""
-    chosen = dict(VARIATIONS)
-    if y.index.freqstr == "D":
+    chosen = {} if identity_only else dict(VARIATIONS)
+    if y.index.freqstr == "D" and not identity_only:
         chosen.update(DAILY_VARIATIONS)
     rows = []
     for label, (params, with_X) in chosen.items():
@@ -190,6 +216,15 @@ def variations(name: str, y: pd.DataFrame, settings: dict, epochs: int | None = 
         table = panel_table(compare_panel(y, settings, epochs, X, **params))
         print(f"  {name}, {label}: {time.perf_counter() - start:.0f} s", flush=True)
         for model in ("LSTM global", "GRU global", "LSTM per series", "GRU per series"):
+            rows.append({"task": name, "variation": label, "model": model, **table.loc[model].to_dict()})
+    for label, make in IDENTITY.items():
+        params = make(y)
+        if any(v is None for v in params.values()):
+            continue  # no static covariates for this panel
+        start = time.perf_counter()
+        table = panel_table(compare_panel(y, settings, epochs, per_series_too=False, **params))
+        print(f"  {name}, {label}: {time.perf_counter() - start:.0f} s", flush=True)
+        for model in ("LSTM global", "GRU global"):
             rows.append({"task": name, "variation": label, "model": model, **table.loc[model].to_dict()})
     return pd.DataFrame(rows).set_index(["task", "variation", "model"])
 
@@ -236,7 +271,9 @@ def body(tables: dict, varied: pd.DataFrame | None = None) -> str:
         text.append(
             "Variations through existing parameters (not the defaults), one at a time; `covariates: the other "
             "series` gives the global networks every complete column of the panel as past covariates (on `stocks` "
-            "GOOG's is not) and each per-series network the other complete columns.\n\n"
+            "GOOG's is not) and each per-series network the other complete columns. The series identities "
+            "(`series_embedding`, `static`) are given to the global networks only; nyc-weather's static covariates "
+            "say what each column measures (temperature or dew point) and where (Newark, JFK, LaGuardia).\n\n"
             + _table(varied[["mean MASE", "x AR (mean)", "beats AR", "fit s"]])
         )
     return "\n\n".join(text)
@@ -263,9 +300,21 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 epochs per fit, printed only")
     parser.add_argument("--variations", action="store_true", help="also the variations of the networks")
+    parser.add_argument("--identity", action="store_true", help="only the series identities, printed only")
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"), help="the results file to update")
     args = parser.parse_args()
     torch.set_num_threads(1)
+    if args.identity:
+        from run import _table
+
+        for name in ("stocks", "nyc-weather"):
+            y, settings = task(name)
+            default = panel_table(compare_panel(y, settings, 3 if args.quick else None, per_series_too=False))
+            rows = variations(name, y, settings, 3 if args.quick else None, identity_only=True)
+            for model in ("LSTM global", "GRU global"):
+                rows.loc[(name, "defaults", model), :] = default.loc[model]
+            print(_table(rows[["mean MASE", "x AR (mean)", "beats AR", "fit s"]].sort_index()), flush=True)
+        return
     tables, varied = run(args.quick, args.variations)
     text = body(tables, varied)
     print(text)

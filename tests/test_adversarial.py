@@ -388,6 +388,35 @@ def _backtest_cases() -> list[Case]:
     ]  # fmt: skip
 
 
+def _identity_cases() -> list[Case]:
+    """Series embeddings and static covariates of a global network: what a user may get wrong."""
+    panel = synthetic_series(n=120, n_series=2)  # columns y0, y1
+    names = list(panel.columns)
+
+    def fit(**params):
+        return GRUForecaster(**FAST, **params).fit(panel)
+
+    def static(values, index=names):
+        return pd.DataFrame(values, index=index)
+
+    return [
+        Case("static: not a DataFrame", lambda: fit(static={"y0": 1.0, "y1": 2.0}), "error", "static"),
+        Case("static: a row missing", lambda: fit(static=static({"size": [1.0]}, ["y0"])), "error", "no row"),
+        Case("static: duplicated rows", lambda: fit(static=static({"size": [1.0, 2.0, 3.0]}, ["y0", "y1", "y1"])),
+             "error", "more than one row"),
+        Case("static: text column", lambda: fit(static=static({"kind": ["a", "b"]})), "error", "not numeric"),
+        Case("static: missing value", lambda: fit(static=static({"size": [1.0, np.nan]})), "error", "missing"),
+        Case("static: no columns", lambda: fit(static=pd.DataFrame(index=names)), "error", "no columns"),
+        Case("static: one value for all series", lambda: fit(static=static({"size": [1.0, 1.0]})), "warn",
+             "tell none apart"),
+        Case("static: extra rows and another order", lambda: fit(static=static({"size": [3.0, 2.0, 1.0]},
+             ["other", "y1", "y0"])).predict(3), "ok"),
+        Case("series_embedding: negative", lambda: fit(series_embedding=-2), "error", "series_embedding"),
+        Case("series_embedding: a float", lambda: fit(series_embedding=2.5), "error", "series_embedding"),
+        Case("series_embedding: numpy int", lambda: fit(series_embedding=np.int64(3)).predict(3), "ok"),
+    ]  # fmt: skip
+
+
 def _ragged_with_gap() -> pd.DataFrame:
     frame = synthetic_series(n=120, n_series=2)
     frame.iloc[:30, 1] = np.nan
@@ -463,6 +492,7 @@ CASES = (
     + _parameter_cases()
     + _function_cases()
     + _backtest_cases()
+    + _identity_cases()
     + _cli_cases()
 )
 

@@ -381,6 +381,8 @@ def _same(a: Any, b: Any) -> bool:
         return True
     if isinstance(a, numbers.Number) and isinstance(b, numbers.Number):
         return bool(a == b)  # np.int64(5) is the same setting as 5
+    if isinstance(a, (pd.DataFrame, pd.Series)):
+        return type(a) is type(b) and a.equals(b)
     if hasattr(a, "get_params") and type(a) is type(b):
         params_a, params_b = a.get_params(deep=False), b.get_params(deep=False)
         return params_a.keys() == params_b.keys() and all(_same(params_a[k], params_b[k]) for k in params_a)

@@ -161,6 +161,16 @@ class RecurrentForecaster(WindowForecaster):
     calendar : list of str, optional
         Calendar features of the output steps (e.g. ``["dayofyear"]``),
         computed from the index as future covariates.
+    series_embedding : int, default=0
+        For a global network over the columns of a DataFrame: learn a vector
+        of this many dimensions per series, given to every step of the
+        recurrent input, so one network can tell the series apart (as DeepAR
+        does); 0 learns none. The linear skip stays shared.
+    static : pd.DataFrame, optional
+        Static covariates: one row per series (indexed by the column labels of
+        ``y``; other rows are ignored), numeric columns, no missing values.
+        Standardised across the fitted series and given to every step of the
+        recurrent input like the embedding.
 
     Attributes
     ----------
@@ -206,6 +216,9 @@ class RecurrentForecaster(WindowForecaster):
     quantiles_ : tuple of float or None
         The levels the quantile head emits (``quantiles`` with 0.5); None for
         the point losses.
+    static_ : np.ndarray of shape (n_series, n_static)
+        The static covariates of the fitted series, standardised across them
+        (no columns without ``static``).
 
     Notes
     -----
@@ -258,6 +271,8 @@ class RecurrentForecaster(WindowForecaster):
         verbose: int = 0,
         future_covariates: list[str] | None = None,
         calendar: list[str] | None = None,
+        series_embedding: int = 0,
+        static: pd.DataFrame | None = None,
     ):
         self.cell = cell
         self.window = window
@@ -288,6 +303,8 @@ class RecurrentForecaster(WindowForecaster):
         self.verbose = verbose
         self.future_covariates = future_covariates
         self.calendar = calendar
+        self.series_embedding = series_embedding
+        self.static = static
 
     _parameter_constraints: ClassVar[dict[str, list]] = {
         "cell": [Options(*CELLS)],
@@ -317,6 +334,8 @@ class RecurrentForecaster(WindowForecaster):
         "device": [Satisfies(is_device, "'auto', 'cpu', 'cuda' or a torch.device")],
         "warm_start": [Boolean],
         "verbose": [Boolean, Interval("int", 0, None)],
+        "series_embedding": [Interval("int", 0, None)],
+        "static": [None, Satisfies(lambda v: isinstance(v, pd.DataFrame), "a DataFrame indexed by series")],
         **COVARIATE_CONSTRAINTS,
     }
 
@@ -438,7 +457,50 @@ class RecurrentForecaster(WindowForecaster):
     def _fit_inputs(self, data: Any, y: Any, X: Any) -> None:
         # The rows' labels tell a warm refit which of its windows earlier fits trained on.
         self._labels = data.index
+        self.static_ = self._static_features()  # checked before any test or training runs
         super()._fit_inputs(data, y, X)
+
+    def _static_features(self) -> np.ndarray:
+        """The static covariates of the fitted series, (n_series, n_static), standardised across the series."""
+        if self.static is None:
+            return np.zeros((self.n_series_, 0))
+        static = self.static
+        if static.index.has_duplicates:
+            repeated = list(static.index[static.index.duplicated()].unique()[:5])
+            raise ValueError(f"static has more than one row for the series {repeated}; give one row per series.")
+        missing = [c for c in self.columns_ if c not in static.index]
+        if missing:
+            raise ValueError(
+                f"static has no row for the series {missing[:5]} of y; its index must hold every column label of y "
+                f"(it has {list(static.index[:5])}{'...' if len(static.index) > 5 else ''})."
+            )
+        if static.shape[1] == 0:
+            raise ValueError("static has no columns; give at least one numeric column, or leave static at None.")
+        rows = static.loc[list(self.columns_)]
+        numeric = rows.select_dtypes(include=[np.number, "bool"])
+        if numeric.shape[1] != rows.shape[1]:
+            other = [c for c in rows.columns if c not in numeric.columns]
+            raise ValueError(
+                f"static columns {other[:5]} are not numeric; encode them (e.g. pd.get_dummies) before passing them."
+            )
+        values = numeric.to_numpy(dtype=float)
+        if not np.isfinite(values).all():
+            bad = [c for c, ok in zip(rows.columns, np.isfinite(values).all(axis=0)) if not ok]
+            raise ValueError(f"static columns {bad[:5]} hold missing or infinite values for series of y; fill them.")
+        spread = values.std(axis=0)
+        if (spread == 0).any():
+            flat = [c for c, width in zip(rows.columns, spread) if width == 0]
+            warnings.warn(
+                f"static columns {flat[:5]} take one value over the series of y and tell none apart; they are "
+                f"given to the network as zeros.",
+                UserWarning,
+                stacklevel=4,
+            )
+        return (values - values.mean(axis=0)) / np.where(spread > 0, spread, 1.0)
+
+    def _identity(self) -> bool:
+        """Whether the network is told which series each window belongs to."""
+        return bool(int(self.series_embedding)) or self.static_.shape[1] > 0
 
     def _validation_positions(self, positions: torch.Tensor, used: int) -> int:
         """The most recent window positions held out: they hold ``validation_fraction`` of the complete windows.
@@ -466,7 +528,7 @@ class RecurrentForecaster(WindowForecaster):
             self.covariate_scalers_["future"].transform(self.future_[lost:]),
             int(self.window), self._n_outputs(), self.device_ if device is None else device,
             # A quantile head learns the quantiles of the change over k steps, not the sum of k steps' quantiles.
-            cumulative=self.differenced_ if self.loss == "quantile" else None,
+            cumulative=self.differenced_ if self.loss == "quantile" else None, series_ids=self._identity(),
         )  # fmt: skip
 
     def _fit(self, values: np.ndarray) -> None:
@@ -512,11 +574,14 @@ class RecurrentForecaster(WindowForecaster):
             num_layers=self.num_layers, dropout=self.dropout, output_size=self._n_outputs(),
             residual=self.residual, future_size=self.future_.shape[1],
             linear_window=self.window if self.linear_skip else 0, quantiles=self._head_levels(),
+            n_series=self.n_series_ if self._identity() else 0, embedding_size=int(self.series_embedding),
+            static_size=self.static_.shape[1],
         )  # fmt: skip
 
     def _initial_network(self, member: int = 0) -> tuple[RecurrentNetwork, bool]:
         """The network to train, and whether it continues from the previous fit's weights."""
-        fresh = RecurrentNetwork(self._network_config())
+        static = torch.as_tensor(self.static_, dtype=torch.float32) if self.static_.shape[1] else None
+        fresh = RecurrentNetwork(self._network_config(), static)
         previous = getattr(self, "network_", None)
         if isinstance(previous, EnsembleNetwork):
             previous = previous.members[member] if member < len(previous.members) else None
@@ -587,6 +652,7 @@ class RecurrentForecaster(WindowForecaster):
         contexts = self.scaler_.transform(self.differencer_.transform(tails, series)[:, lost:], series)
         past = torch.as_tensor(self.covariate_scalers_["past"].transform(past[:, lost:]), dtype=torch.float32)
         future = self.covariate_scalers_["future"].transform(future)
+        ids = torch.as_tensor(series, dtype=torch.long) if self._identity() else None
 
         def step(current: np.ndarray, done: int) -> np.ndarray:
             x = torch.as_tensor(current, dtype=torch.float32).unsqueeze(-1)
@@ -598,7 +664,7 @@ class RecurrentForecaster(WindowForecaster):
                     future_block(future, done, outputs).reshape(len(current), -1), dtype=torch.float32
                 )
             with torch.no_grad():
-                return self.network_(x, ahead).numpy().astype(np.float64)
+                return self.network_(x, ahead, ids).numpy().astype(np.float64)
 
         return tails, contexts, step
 

@@ -105,7 +105,7 @@ def ridge_gcv(stats: RidgeStatistics, penalties: np.ndarray = RIDGE_PENALTIES) -
 
 def fit_linear(
     network: RecurrentNetwork,
-    inputs: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor | None]],
+    inputs: Callable[[torch.Tensor], tuple],
     targets: torch.Tensor,
     starts: torch.Tensor,
     silence_head: bool = True,
@@ -135,7 +135,7 @@ def fit_linear(
     width = network.linear.in_features
     stats = RidgeStatistics()
     for chunk in torch.split(starts, _CHUNK):
-        x, _ = inputs(chunk)
+        x = inputs(chunk)[0]
         lagged = x[:, -width:, 0].double()
         target = targets[chunk].double()
         if network.residual:
@@ -154,7 +154,7 @@ def fit_linear(
 
 def _starting_quantiles(
     network: RecurrentNetwork,
-    inputs: Callable[[torch.Tensor], tuple[torch.Tensor, torch.Tensor | None]],
+    inputs: Callable[[torch.Tensor], tuple],
     targets: torch.Tensor,
     starts: torch.Tensor,
     weights: torch.Tensor,
@@ -167,7 +167,7 @@ def _starting_quantiles(
     """
     config = network.config
     chosen = starts[:: max(1, -(-len(starts) // _QUANTILE_ROWS))]
-    x, _ = inputs(chosen)
+    x = inputs(chosen)[0]
     lagged = x[:, -network.linear.in_features :, 0].double()
     forecast = lagged @ weights + intercept
     if network.residual:

@@ -120,6 +120,9 @@ class WindowBatches:
         Series whose target at step k is the sum of the model values of steps
         1 .. k (the change over k steps of a differenced series) instead of
         the value of step k.
+    series_ids : bool, default=False
+        Also give the network the series of every window (for a network with
+        a series embedding or static covariates).
 
     Attributes
     ----------
@@ -140,8 +143,10 @@ class WindowBatches:
         outputs: int,
         device: torch.device,
         cumulative: np.ndarray | None = None,
+        series_ids: bool = False,
     ):
         self.span = len(z)
+        self.series_ids = series_ids
         flat = torch.as_tensor(np.ascontiguousarray(z.T).reshape(-1), dtype=torch.float32, device=device)
         self.windows = flat.unfold(0, window, 1)
         self.targets = flat[window:].unfold(0, outputs, 1)
@@ -170,9 +175,17 @@ class WindowBatches:
         starts = (offsets[:, None] + torch.arange(stop, device=device)[None, first:]).reshape(-1)
         return starts if self.complete is None else starts[self.complete[starts]]
 
-    def __call__(self, starts: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
-        """Network inputs of the windows at ``starts``: (batch, window, 1 + n_past), and future covariates or None."""
+    def __call__(self, starts: torch.Tensor) -> tuple:
+        """Network inputs of the windows at ``starts``: (batch, window, 1 + n_past), and future covariates or None.
+
+        With ``series_ids``, a third element: the series of each window, (batch,).
+        """
         x = self.windows[starts].unsqueeze(-1)
+        if self.series_ids:
+            return (*self._inputs(x, starts), torch.div(starts, self.span, rounding_mode="floor"))
+        return self._inputs(x, starts)
+
+    def _inputs(self, x: torch.Tensor, starts: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
         if self.past_windows is None and self.future_blocks is None:
             return x, None
         positions = starts % self.span
@@ -218,9 +231,9 @@ def _epoch(network, batches, targets, order, optimizer, criterion, params, confi
     losses = []
     for begin in range(0, len(order), config.batch_size):
         batch = order[begin : begin + config.batch_size]
-        x, ahead = batches(batch)
+        inputs = batches(batch)
         optimizer.zero_grad(set_to_none=True)
-        loss = criterion(network(x, ahead), targets[batch])
+        loss = criterion(network(*inputs), targets[batch])
         loss.backward()
         if config.gradient_clip is not None:
             clip_gradients(params, config.gradient_clip)

@@ -26,7 +26,8 @@ class RNNForecaster(RecurrentForecaster):
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", quantiles=None, gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="validation", residual=False,
                  linear_skip=True, refit_linear=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
-                 device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None):  # fmt: skip
+                 device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None,
+                 series_embedding=0, static=None):  # fmt: skip
         super().__init__(cell="rnn", **_same_arguments(locals()))
 
 
@@ -40,7 +41,8 @@ class LSTMForecaster(RecurrentForecaster):
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", quantiles=None, gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="validation", residual=False,
                  linear_skip=True, refit_linear=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
-                 device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None):  # fmt: skip
+                 device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None,
+                 series_embedding=0, static=None):  # fmt: skip
         super().__init__(cell="lstm", **_same_arguments(locals()))
 
 
@@ -54,5 +56,6 @@ class GRUForecaster(RecurrentForecaster):
                  epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", quantiles=None, gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="validation", residual=False,
                  linear_skip=True, refit_linear=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
-                 device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None):  # fmt: skip
+                 device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None,
+                 series_embedding=0, static=None):  # fmt: skip
         super().__init__(cell="gru", **_same_arguments(locals()))
