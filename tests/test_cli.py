@@ -1,3 +1,4 @@
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -211,6 +212,20 @@ def test_tune_halves_over_epochs(capsys, tmp_path):
     assert code == 0, err
     candidates = pd.read_csv(tmp_path / "candidates.csv")
     assert len(candidates) == 4 and candidates["resources"].max() == 2 and candidates["resources"].min() == 1
+
+
+def test_tune_warm_starts_its_inner_refits_only_when_asked(capsys, tmp_path):
+    scores = {}
+    for warm in ([], ["--warm-start", "auto"]):
+        out = tmp_path / ("warm" if warm else "cold")
+        code, _, err = run(
+            capsys, "tune", "--dataset", "seattle-weather", "--target", "temp_max", "--model", "gru", "--window", "14",
+            "--grid", "hidden_size=4,8", "--epochs", "3", "--cutoffs", "2", *warm, "--out", str(out), "--quiet",
+        )  # fmt: skip
+        assert code == 0, err
+        scores[bool(warm)] = pd.read_csv(out / "candidates.csv").sort_values("param_hidden_size")["mean_score"]
+    # The inner folds refit at each cutoff: from scratch by default, continued with --warm-start auto.
+    assert not np.allclose(scores[True].to_numpy(), scores[False].to_numpy())
 
 
 @pytest.mark.parametrize(

@@ -133,6 +133,17 @@ def test_compare_gives_default_windows_the_lookback_of_the_data_and_says_so():
     assert plan.horizon == 5 and "window set to 10" in result.to_markdown()
 
 
+def test_compare_gives_a_regression_on_windows_the_lookback_of_the_data():
+    from sklearn.linear_model import Ridge
+
+    y = _yearly(80)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = compare({"ridge": tsrnn.RegressionForecaster(Ridge())}, y, progress=False, coverage=None)
+    assert result.models["ridge"].window == 10
+    assert "window set to 10" in result.settings["adjusted"]["ridge"]
+
+
 def test_frequency_helpers_are_public():
     assert tsrnn.frequency.default_window is default_window
 

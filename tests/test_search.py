@@ -140,6 +140,31 @@ def test_halving_scores_its_last_round_with_final_refit():
         SearchCV(tiny, grid, cv=cv, final_refit=True, progress=False).fit(y)
 
 
+def test_warm_start_runs_the_inner_backtests_as_backtest_does():
+    y = synthetic_series(n=120)
+    tiny = GRUForecaster(window=7, hidden_size=4, epochs=4, batch_size=32, patience=None, random_state=0)
+    grid = {"window": [7, 14]}
+    cv = WalkForward(horizon=3, step=3, initial=105)
+    warm = SearchCV(tiny, grid, cv=cv, warm_start=2, progress=False).fit(y)
+    cold = SearchCV(tiny, grid, cv=cv, progress=False).fit(y)
+    for (_, row), (_, cold_row) in zip(warm.cv_results_.iterrows(), cold.cv_results_.iterrows()):
+        alone = GRUForecaster(**{**tiny.get_params(), **row["params"]})
+        expected = backtest(alone, y, cv=cv, warm_start=2, progress=False).score(["mase"]).iloc[0, 0]
+        assert row["mean_score"] == pytest.approx(expected)
+        assert row["mean_score"] != pytest.approx(cold_row["mean_score"])  # the refits did continue
+    # With halving, "auto" warm-starts only the round that refits at every inner cutoff.
+    halving = SearchCV(tiny, grid, cv=cv, refit=False, final_refit=True, warm_start="auto", method="halving",
+                       resource="epochs", min_resources=2, factor=2, progress=False).fit(y)  # fmt: skip
+    for _, row in halving.cv_results_.iterrows():
+        alone = GRUForecaster(**{**tiny.get_params(), **row["params"], "epochs": row["resources"]})
+        last = row["resources"] == 4
+        expected = backtest(alone, y, cv=cv, refit=True if last else False, warm_start="auto" if last else False,
+                            progress=False).score(["mase"]).iloc[0, 0]  # fmt: skip
+        assert row["mean_score"] == pytest.approx(expected)
+    with pytest.raises(InvalidParameterError, match="warm_start"):
+        SearchCV(tiny, grid, cv=cv, warm_start="sometimes", progress=False).fit(y)
+
+
 @pytest.mark.parametrize(
     "kwargs, name",
     [

@@ -329,7 +329,7 @@ def _cmd_tune(args: argparse.Namespace) -> None:
     search = SearchCV(
         model, grid if args.method != "random" else None, grid if args.method == "random" else None,
         horizon=horizon, method=args.method, n_iter=args.n_iter, n_jobs=args.n_jobs, random_state=args.seed,
-        refit=args.inner_refit, progress=not args.quiet, **halving,
+        refit=args.inner_refit, warm_start=args.warm_start, progress=not args.quiet, **halving,
     )  # fmt: skip
     search.fit(y)
     optimism = baseline = None
@@ -416,7 +416,11 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         help="maximum epochs of the neural models (default 100, early stopping)",
     )
     models.add_argument(
-        "--window", type=_positive, default=None, help="lookback of the neural and ridge models (default 30)"
+        "--window",
+        type=_positive,
+        default=None,
+        help="lookback of the neural and ridge models (default: the data's, e.g. 30 days or 24 months, at most a quarter of "
+        "the first training set)",
     )
     models.add_argument("--seed", type=int, default=0, help="random seed of the neural models (default 0)")
     models.add_argument(
@@ -480,6 +484,14 @@ def _parser() -> argparse.ArgumentParser:
         "--nested", action="store_true", help="also run the search inside every outer fold and report how it flatters"
     )
     _add_run_options(tune)
+    for action in tune._actions:
+        if action.dest == "warm_start":
+            # In a search the refits are the candidates' inner ones: from scratch unless asked, as the grid is measured.
+            action.default = False
+            action.help = (
+                "warm refits in the search's inner backtests (and halving's rounds that refit): auto, true, false or "
+                "k epochs, as for compare (default false: from scratch)"
+            )
     tune.set_defaults(run=_cmd_tune)
     return parser
 

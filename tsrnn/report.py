@@ -33,6 +33,7 @@ from tsrnn.plots import (
     plot_skill,
     plot_skill_distribution,
 )
+from tsrnn.regression import RegressionForecaster
 from tsrnn.results import check_metrics
 
 __all__ = [
@@ -118,7 +119,7 @@ def _fit_windows(named: dict[str, Any], freq: Any, n_train: int, adjusted: dict[
     from sklearn.base import clone
 
     for name, model in list(named.items()):
-        if not isinstance(model, RecurrentForecaster):
+        if not isinstance(model, (RecurrentForecaster, RegressionForecaster)):
             continue
         params = model.get_params(deep=False)
         if params["window"] != _class_default(model, "window"):
@@ -185,7 +186,10 @@ def compare(
         series, up to 52. What was chosen is in ``settings["chosen"]`` and
         the report. A model trained directly for fewer steps than the horizon
         is set to the horizon when its ``horizon`` is the class default (see
-        ``settings["adjusted"]``), and warned about otherwise.
+        ``settings["adjusted"]``), and warned about otherwise. A network or
+        a ``RegressionForecaster`` whose ``window`` is the class default reads
+        the lookback of the data's frequency
+        (:func:`tsrnn.frequency.default_window`).
     refit, warm_start
         Refit policy of every model, as in :func:`tsrnn.backtest`. The
         default ``warm_start="auto"`` continues the refits of models that

@@ -21,6 +21,7 @@ from sklearn.model_selection import ParameterGrid, ParameterSampler
 from tsrnn._validation import Boolean, Interval, InvalidParameterError, Options, Satisfies, SeriesData, is_integer
 from tsrnn.backtest import fold_jobs, plan_backtest
 from tsrnn.base import BaseForecaster, check_is_fitted
+from tsrnn.chains import check_warm_start
 from tsrnn.halving import check_resources, schedule
 from tsrnn.metrics import METRICS
 from tsrnn.nested import Optimism, nested_search
@@ -40,6 +41,14 @@ def _is_forecaster(value: Any) -> bool:
     return not isinstance(value, type) and all(
         callable(getattr(value, name, None)) for name in ("fit", "predict", "update", "get_params")
     )
+
+
+def _is_warm_start(value: Any) -> bool:
+    try:
+        check_warm_start(value)
+    except InvalidParameterError:
+        return False
+    return True
 
 
 def _is_grid(value: Any) -> bool:
@@ -75,6 +84,14 @@ class SearchCV(BaseForecaster):
         (True: at every inner cutoff; k: every k cutoffs, updated between;
         False: once, then updated). The chosen candidate is always refitted on
         all of ``y``.
+    warm_start : bool, int, "auto" or WarmStart, default=False
+        Warm refits in the inner backtests, as in :func:`tsrnn.backtest`:
+        each candidate's refits continue from its previous inner fit and
+        validate on windows no earlier fit trained on. False refits from
+        scratch. With halving, it applies to every round whose policy refits
+        (``"auto"``: only those that refit at every inner cutoff, such as a
+        last round with ``final_refit=True``). The chosen candidate's fit on
+        all of ``y`` always starts from scratch.
     scoring : str, default="mase"
         The score to minimise: ``"mase"``, ``"mae"``, ``"rmse"``, ``"mape"``
         or ``"smape"``, over every inner forecast.
@@ -168,6 +185,7 @@ class SearchCV(BaseForecaster):
         "min_resources": [None, Interval("int", 1, None)],
         "max_resources": [None, Interval("int", 1, None)],
         "final_refit": [None, Boolean, Interval("int", 1, None)],
+        "warm_start": [Satisfies(_is_warm_start, "True, False, 'auto', a positive int (epochs) or a WarmStart")],
         "n_jobs": [None, Satisfies(lambda v: is_integer(v) and v != 0, "a non-zero int (-1 for every core)")],
         "backend": [None, Options("dask", "loky", "threading", "multiprocessing", "sequential")],
         "random_state": [None, Interval("int", 0, None)],
@@ -193,6 +211,7 @@ class SearchCV(BaseForecaster):
         min_resources: int | None = None,
         max_resources: int | None = None,
         final_refit: bool | int | None = None,
+        warm_start: Any = False,
         n_jobs: int | None = None,
         backend: str | None = None,
         random_state: int | None = None,
@@ -214,6 +233,7 @@ class SearchCV(BaseForecaster):
         self.min_resources = min_resources
         self.max_resources = max_resources
         self.final_refit = final_refit
+        self.warm_start = warm_start
         self.n_jobs = n_jobs
         self.backend = backend
         self.random_state = random_state
@@ -281,7 +301,7 @@ class SearchCV(BaseForecaster):
     # -- the search ------------------------------------------------------------
     def _fit_inputs(self, data: SeriesData, y: Any, X: Any) -> None:
         candidates = self.candidates()
-        plan = plan_backtest(y, X, cv=self._inner_cv(len(data.index)), refit=self.refit)
+        plan = plan_backtest(y, X, cv=self._inner_cv(len(data.index)), refit=self.refit, warm_start=self.warm_start)
         total = len(plan.splits)
         by_cutoffs = self.method != "halving" or self.resource == "cutoffs"
         folds: dict[int, dict[int, Fold]] = {k: {} for k in range(len(candidates))}
@@ -291,7 +311,7 @@ class SearchCV(BaseForecaster):
         rounds = list(schedule(self, len(candidates), total))
         last_plan = plan
         if self.method == "halving" and self.final_refit is not None and self.final_refit != self.refit:
-            last_plan = plan_backtest(y, X, cv=plan.cv, refit=self.final_refit)
+            last_plan = plan_backtest(y, X, cv=plan.cv, refit=self.final_refit, warm_start=self.warm_start)
         for r, (kept, budget) in enumerate(rounds):
             alive = alive[:kept]
             if r == len(rounds) - 1 and last_plan is not plan:
