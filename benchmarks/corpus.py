@@ -631,6 +631,7 @@ def main(argv: list[str] | None = None) -> None:
     show.add_argument("csv", nargs="+")
     year = sub.add_parser("one-year")
     year.add_argument("--set", nargs="*", default=[], help="network settings NAME=VALUE")
+    year.add_argument("--warm-start", default="false", choices=["false", "auto"], help="refits from scratch or warm")
     args = parser.parse_args(argv)
     if args.command == "list":
         split = halves()
@@ -651,7 +652,7 @@ def main(argv: list[str] | None = None) -> None:
         print(tables(results))
         print(f"\n{len(results['series'].unique())} series in {time.perf_counter() - started:.0f} s", file=sys.stderr)
     elif args.command == "one-year":
-        table = one_year(network=_settings(args.set))
+        table = one_year(network=_settings(args.set), warm_start="auto" if args.warm_start == "auto" else False)
         print(table.pivot_table(index=["series", "refit"], columns="model", values="mase").round(3).to_markdown())
     else:
         print(tables(pd.concat([pd.read_csv(p) for p in args.csv], ignore_index=True)))
@@ -669,8 +670,14 @@ def one_year_series() -> dict[str, pd.Series]:
     return {"seattle": seattle, "melbourne": melbourne}
 
 
-def one_year(refits: tuple[int, ...] = (1, 13), network: dict | None = None, seed: int = 0) -> pd.DataFrame:
-    """Naive, AR(AIC) and the default networks, 12 weekly cutoffs, horizon 7, refit at every cutoff and every 13."""
+def one_year(
+    refits: tuple[int, ...] = (1, 13), network: dict | None = None, seed: int = 0, warm_start: bool | str = False
+) -> pd.DataFrame:
+    """Naive, AR(AIC) and the default networks, 12 weekly cutoffs, horizon 7, refit at every cutoff and every 13.
+
+    ``warm_start="auto"`` is ``compare``'s default (warm refits where a model refits at every cutoff); False, the
+    policy of the recorded table, refits from scratch.
+    """
     import torch
 
     import tsrnn
@@ -683,7 +690,7 @@ def one_year(refits: tuple[int, ...] = (1, 13), network: dict | None = None, see
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 comparison = tsrnn.compare(models, y, horizon=7, initial=len(y) - 7 * 12, refit=refit,
-                                           warm_start=False, coverage=None, progress=False, n_jobs=1)  # fmt: skip
+                                           warm_start=warm_start, coverage=None, progress=False, n_jobs=1)  # fmt: skip
             for model, score in comparison.scores.iterrows():
                 rows.append({"series": key, "refit": refit, "model": model, "mase": score["mase"],
                              "fit_seconds": score["fit_seconds"]})  # fmt: skip
