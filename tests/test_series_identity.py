@@ -116,3 +116,10 @@ def test_the_network_refuses_identity_features_it_cannot_place():
     network = RecurrentNetwork(NetworkConfig("gru", 1, 4, 1, 0.0, 1, n_series=2, embedding_size=2))
     with pytest.raises(ValueError, match="series of each window"):
         network(torch.zeros(3, 5, 1))
+
+
+def test_the_repr_shows_a_static_table_by_its_shape():
+    static = pd.DataFrame({"size": np.arange(40.0)}, index=[f"s{i}" for i in range(40)])
+    model = GRUForecaster(series_embedding=3, static=static)
+    assert repr(model) == "GRUForecaster(series_embedding=3, static=<DataFrame of 40 rows x 1 columns>)"
+    assert model.static is static  # the repr leaves the parameter itself alone

@@ -9,6 +9,7 @@ outputs back on the future index.
 
 from __future__ import annotations
 
+import copy
 import numbers
 import warnings
 from typing import Any, ClassVar
@@ -86,6 +87,16 @@ class BaseForecaster(BaseEstimator):
         (``X`` is accepted and ignored).
         """
         return Covariates(support="none")
+
+    def __repr__(self, N_CHAR_MAX: int = 700) -> str:
+        # A table passed as a parameter (static covariates) is shown by its shape, not printed row by row.
+        tables = {k: v for k, v in self.get_params(deep=False).items() if isinstance(v, (pd.DataFrame, pd.Series))}
+        if not tables:
+            return super().__repr__(N_CHAR_MAX)
+        shown = copy.copy(self)
+        for name, table in tables.items():
+            setattr(shown, name, _Shape(table))
+        return BaseEstimator.__repr__(shown, N_CHAR_MAX)
 
     def _min_length(self) -> int:
         """The fewest observations ``fit`` accepts; subclasses compute theirs from validated parameters."""
@@ -374,6 +385,18 @@ class BaseForecaster(BaseEstimator):
             else:
                 out[:, :, k] = self._predict_interval(horizon, 2.0 * level - 1.0, future)[1]
         return out
+
+
+class _Shape:
+    """Stands in for a table in a forecaster's repr: its kind and shape."""
+
+    def __init__(self, table: pd.DataFrame | pd.Series):
+        self.text = f"<{type(table).__name__} of {table.shape[0]} rows" + (
+            f" x {table.shape[1]} columns>" if table.ndim == 2 else ">"
+        )
+
+    def __repr__(self) -> str:
+        return self.text
 
 
 def _same(a: Any, b: Any) -> bool:
