@@ -14,7 +14,7 @@ and updates in between, the networks' quantile head (``loss="quantile"``)
 with the same networks' default split-conformal intervals.
 
     python benchmarks/intervals.py [--quick] [out.csv]
-    python benchmarks/intervals.py quantile-head [--quick] [out.csv]
+    python benchmarks/intervals.py quantile-head [--quick] [--task sp500|wti] [--seeds 0,1,2] [out.csv]
 """
 
 from __future__ import annotations
@@ -87,29 +87,34 @@ def _share_inside(rows: pd.DataFrame, low: float, high: float) -> float:
     return float(np.mean((rows["y_true"] >= rows[low]) & (rows["y_true"] <= rows[high])))
 
 
-def quantile_head(quick: bool = False, seeds: tuple[int, ...] = (0, 1, 2)) -> pd.DataFrame:
-    """CRPS, coverage and fit time of the quantile head against the default conformal intervals (weather).
+def quantile_head(
+    quick: bool = False, seeds: tuple[int, ...] = (0, 1, 2), task: str = "seattle temp_max"
+) -> pd.DataFrame:
+    """CRPS, coverage and fit time of the quantile head against the default conformal intervals.
 
-    Seattle temp_max, horizon 7, 52 weekly cutoffs over the last 364 days,
-    refit every 13 cutoffs and updates in between. CRPS from the 19 levels
+    ``task`` is one of :func:`tasks` (by default Seattle temp_max, horizon 7,
+    52 weekly cutoffs over the last 364 days; the prices: horizon 5, 50
+    cutoffs 5 days apart over their last 1,000 business days), refit every
+    13 cutoffs and updates in between. CRPS from the 19 levels
     0.05 .. 0.95; the 80% and 90% coverage of the intervals that are the
     0.1/0.9 and 0.05/0.95 quantiles (``predict_interval`` gives the same
     bounds); the 90% interval score; MAE of the point forecast (the mean
     for ``mse``, the median for ``quantile``); fit seconds of all folds.
     """
-    weather = load_dataset("seattle-weather")["temp_max"]
-    horizon, plan = 7, {"horizon": 7, "step": 7, "initial": len(weather) - 364, "refit": 13, "progress": False}
+    y, horizon, step, initial = tasks()[task]
+    plan = {"horizon": horizon, "step": step, "initial": initial, "refit": 13, "progress": False}
     rows = []
     for name, cls in (("LSTM", LSTMForecaster), ("GRU", GRUForecaster)):
         for loss in ("mse", "quantile"):
             for seed in seeds:
                 model = cls(horizon=horizon, loss=loss, random_state=seed, **({"epochs": 5} if quick else {}))
-                result = backtest(model, weather, coverage=0.9, quantiles=QUANTILES, **plan)
+                result = backtest(model, y, coverage=0.9, quantiles=QUANTILES, **plan)
                 scored = result.forecasts.dropna(subset=["y_true"])
                 score = result.score(["mae", "crps", "interval_score"]).iloc[0]
                 rows.append(
                     {
-                        "model": name, "intervals": "conformal" if loss == "mse" else "quantile head", "seed": seed,
+                        "task": task, "model": name, "intervals": "conformal" if loss == "mse" else "quantile head",
+                        "seed": seed,
                         "CRPS": score["crps"], "coverage 80%": _share_inside(scored, 0.1, 0.9),
                         "coverage 90%": _share_inside(scored, 0.05, 0.95), "interval score 90%": score["interval_score"],
                         "MAE": score["mae"], "fit s": float(result.fit_seconds.sum()),
@@ -122,7 +127,13 @@ if __name__ == "__main__":
     import sys
 
     if "quantile-head" in sys.argv:
-        table = quantile_head(quick="--quick" in sys.argv)
+        chosen = sys.argv[sys.argv.index("--task") + 1] if "--task" in sys.argv else "seattle temp_max"
+        seeds = (
+            tuple(int(v) for v in sys.argv[sys.argv.index("--seeds") + 1].split(","))
+            if "--seeds" in sys.argv
+            else (0, 1, 2)
+        )
+        table = quantile_head(quick="--quick" in sys.argv, seeds=seeds, task=chosen)
         print(table.round(3).to_string(index=False))
         table.to_csv(sys.argv[-1] if sys.argv[-1].endswith(".csv") else "quantile_head.csv", index=False)
         sys.exit()

@@ -175,7 +175,7 @@ def main() -> None:
             'updated in between; `conformal` is the default network (`loss="mse"`), `quantile head` the same '
             'network with `loss="quantile"`. CRPS from the 19 levels 0.05 to 0.95, coverage of the 80% and 90% '
             "intervals, MAE of the point forecast, fit seconds of all folds; mean over seeds 0-2.\n\n"
-            + _table(head.drop(columns="seed").groupby(["model", "intervals"]).mean()),
+            + _table(head.drop(columns=["seed", "task"]).groupby(["model", "intervals"]).mean()),
         )
         section(
             "Covariates",
