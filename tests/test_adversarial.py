@@ -267,6 +267,12 @@ def _parameter_cases() -> list[Case]:
         (lambda: GRUForecaster(future_covariates="plan"), "future_covariates"),
         (lambda: GRUForecaster(calendar=["fortnight"]), "calendar"),
         (lambda: LSTMForecaster(n_ensemble=0), "n_ensemble"),
+        (lambda: GRUForecaster(conformal_quantiles=True), "loss='quantile'"),
+        (
+            lambda: GRUForecaster(loss="quantile", conformal_quantiles=True, validation_fraction=0.0),
+            "validation_fraction",
+        ),
+        (lambda: GRUForecaster(loss="quantile", conformal_quantiles=True, quantiles=(0.2, 0.9)), "symmetric"),
         (lambda: LSTMForecaster(random_state=np.random.default_rng(0)), "random_state"),
     ]
     good = [

@@ -40,6 +40,8 @@ FORECASTERS = [
     RecurrentForecaster(cell="gru", num_layers=2, dropout=0.1, loss="huber", **FAST),
     LSTMForecaster(horizon=3, loss="quantile", **FAST),
     GRUForecaster(horizon=2, loss="quantile", quantiles=(0.1, 0.25, 0.75, 0.9), difference=True, **FAST),
+    LSTMForecaster(horizon=3, loss="quantile", conformal_quantiles=True, **FAST),
+    GRUForecaster(horizon=2, series_embedding=2, **FAST),
     AdaptiveConformal(ARForecaster(), horizon=3),
     AdaptiveConformal(NaiveForecaster(), learning_rate=0.1, refit=False, window=30),
     AdaptiveConformal(GRUForecaster(**FAST), horizon=2),

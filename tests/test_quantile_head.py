@@ -209,3 +209,56 @@ def test_the_head_needs_no_validation_windows():
     assert f.calibration_errors_ is None
     interval = f.predict_interval(4, coverage=0.8).to_numpy()
     assert np.all(interval[:, 0] < interval[:, 1])
+
+
+def _noise_grows(n_quiet: int = 300, n_loud: int = 200, seed: int = 0) -> pd.Series:
+    """The 20-day sine with standard normal noise, then three times that noise: the most recent windows are louder."""
+    rng = np.random.default_rng(seed)
+    scale = np.r_[np.ones(n_quiet), 3.0 * np.ones(n_loud)]
+    n = n_quiet + n_loud
+    return _series(10.0 * np.sin(2 * np.pi * np.arange(n) / 20) + scale * rng.standard_normal(n))
+
+
+def test_conformal_quantiles_widen_a_head_that_the_validation_windows_find_too_narrow():
+    y = _noise_grows()
+    train, later = y.iloc[:450], y.iloc[450:]
+    params = {**FAST, "loss": "quantile", "horizon": 2, "validation_fraction": 0.3}
+    plain = GRUForecaster(**params).fit(train)
+    calibrated = GRUForecaster(**params, conformal_quantiles=True).fit(train)
+    # The 90% interval (levels 0.05 and 0.95, pair 1 of the default levels) widens at both steps.
+    assert (calibrated.quantile_corrections_[0, :, 1] > 0).all()
+    covered = {}
+    for name, model in (("plain", plain), ("calibrated", calibrated)):
+        hits = []
+        for t in range(len(later) - 1):
+            bounds = model.predict_interval(1, coverage=0.9).to_numpy()[0]
+            hits.append(bounds[0] <= later.iloc[t] <= bounds[1])
+            model.update(later.iloc[t : t + 1])
+        covered[name] = np.mean(hits)
+    assert covered["calibrated"] > covered["plain"] and covered["calibrated"] >= 0.8, covered
+
+
+def test_conformal_quantiles_keep_the_median_and_the_order_of_the_levels():
+    y = _noisy_sine(200)
+    plain = LSTMForecaster(**FAST, loss="quantile", horizon=3).fit(y)
+    calibrated = LSTMForecaster(**FAST, loss="quantile", horizon=3, conformal_quantiles=True).fit(y)
+    pd.testing.assert_series_equal(plain.predict(5), calibrated.predict(5))
+    quantiles = calibrated.predict_quantiles(5, LEVELS).to_numpy()
+    assert np.all(np.diff(quantiles, axis=1) >= 0)
+    assert calibrated.quantile_corrections_.shape == (1, 3, 4)
+    assert plain.quantile_corrections_ is None
+
+
+@pytest.mark.parametrize(
+    "params, words",
+    [
+        ({"conformal_quantiles": True}, "loss='quantile'"),
+        ({"conformal_quantiles": True, "loss": "quantile", "validation_fraction": 0.0}, "validation_fraction"),
+        ({"conformal_quantiles": True, "loss": "quantile", "quantiles": (0.1, 0.5, 0.95)}, "symmetric"),
+        ({"conformal_quantiles": "yes", "loss": "quantile"}, "conformal_quantiles"),
+    ],
+    ids=str,
+)
+def test_conformal_quantiles_that_cannot_work_are_refused_before_the_data(params, words):
+    with pytest.raises(InvalidParameterError, match=words):
+        LSTMForecaster(**params).fit(None)

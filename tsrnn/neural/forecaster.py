@@ -24,7 +24,7 @@ from tsrnn.intervals import interpolate_quantiles
 from tsrnn.neural.differencing import differencing_by_validation
 from tsrnn.neural.linear import fit_linear
 from tsrnn.neural.network import CELLS, EnsembleNetwork, NetworkConfig, RecurrentNetwork, is_device, resolve_device
-from tsrnn.neural.quantiles import LEVELS_RULE, around_median, head_levels, median_steps
+from tsrnn.neural.quantiles import LEVELS_RULE, around_median, head_levels, median_steps, spread_at
 from tsrnn.neural.training import LOSSES, TrainingConfig, WindowBatches, train
 from tsrnn.transforms import Differencer, Scaler
 from tsrnn.window_forecaster import WindowForecaster
@@ -36,6 +36,8 @@ _POSITIVE_INT = [Interval("int", 1, None)]
 #: Below this many validation windows (over all series) a fresh network with a linear skip keeps the linear model.
 MIN_VALIDATION_WINDOWS = 10
 _FRACTION = [Interval("real", 0, 1, closed="left")]
+#: Validation scores a step of a series needs before the head's interval there is corrected (else left as trained).
+_MIN_CORRECTION_SCORES = 5
 
 
 class RecurrentForecaster(WindowForecaster):
@@ -75,6 +77,16 @@ class RecurrentForecaster(WindowForecaster):
         increasing in (0, 1); 0.5 is added when missing, since the median is
         the point forecast. None trains (0.025, 0.05, 0.1, 0.25, 0.5, 0.75,
         0.9, 0.95, 0.975).
+    conformal_quantiles : bool, default=False
+        With ``loss="quantile"``: conformalise the head (conformalized
+        quantile regression, Romano, Patterson and Candès, 2019). Each central
+        interval of the head (levels ``q`` and ``1 - q``) is widened, or
+        narrowed, per series and step by the ``ceil((n + 1) c) / n`` quantile
+        of its conformity scores ``max(lower - y, y - upper)`` on the ``n``
+        validation windows, ``c = 1 - 2q``, so its coverage there is at least
+        ``c``. Needs levels symmetric around 0.5 and
+        ``validation_fraction > 0``; the corrections are
+        ``quantile_corrections_``.
     gradient_clip : float or None, default=1.0
         Clip the gradient norm to this value; None disables clipping.
     validation_fraction : float, default=0.1
@@ -216,6 +228,12 @@ class RecurrentForecaster(WindowForecaster):
     quantiles_ : tuple of float or None
         The levels the quantile head emits (``quantiles`` with 0.5); None for
         the point losses.
+    quantile_corrections_ : np.ndarray of shape (n_series, steps, n_pairs) or None
+        With ``conformal_quantiles``: what each central interval of the head
+        (pair ``k``: levels ``k`` and ``-1 - k`` of ``quantiles_``) is widened
+        by on each side at each calibrated step (negative: narrowed); beyond
+        the calibrated steps the last one's grows as ``sqrt(step)``. None
+        otherwise.
     static_ : np.ndarray of shape (n_series, n_static)
         The static covariates of the fitted series, standardised across them
         (no columns without ``static``).
@@ -254,6 +272,7 @@ class RecurrentForecaster(WindowForecaster):
         learning_rate: float = 1e-3,
         loss: str = "mse",
         quantiles: Any = None,
+        conformal_quantiles: bool = False,
         gradient_clip: float | None = 1.0,
         validation_fraction: float = 0.1,
         patience: int | None = 10,
@@ -286,6 +305,7 @@ class RecurrentForecaster(WindowForecaster):
         self.learning_rate = learning_rate
         self.loss = loss
         self.quantiles = quantiles
+        self.conformal_quantiles = conformal_quantiles
         self.gradient_clip = gradient_clip
         self.validation_fraction = validation_fraction
         self.patience = patience
@@ -319,6 +339,7 @@ class RecurrentForecaster(WindowForecaster):
         "learning_rate": [Interval("real", 0, None, closed="neither")],
         "loss": [Options(*LOSSES)],
         "quantiles": [None, LEVELS_RULE],
+        "conformal_quantiles": [Boolean],
         "gradient_clip": [None, Interval("real", 0, None, closed="neither")],
         "validation_fraction": _FRACTION,
         "patience": [None, Interval("int", 1, None)],
@@ -345,6 +366,23 @@ class RecurrentForecaster(WindowForecaster):
                 f"quantiles={self.quantiles!r} is the levels of a quantile head and needs loss='quantile'; "
                 f"got loss={self.loss!r}. Set loss='quantile', or leave quantiles at None."
             )
+        if self.conformal_quantiles:
+            if self.loss != "quantile":
+                raise InvalidParameterError(
+                    f"conformal_quantiles=True calibrates a quantile head and needs loss='quantile'; got "
+                    f"loss={self.loss!r}. The point losses' intervals are conformal already."
+                )
+            if self.validation_fraction <= 0:
+                raise InvalidParameterError(
+                    "conformal_quantiles=True calibrates on the validation windows and needs validation_fraction > 0; "
+                    f"got validation_fraction={self.validation_fraction!r}."
+                )
+            levels = np.asarray(self._head_levels())
+            if not np.allclose(levels + levels[::-1], 1.0):
+                raise InvalidParameterError(
+                    f"conformal_quantiles=True pairs each level q with 1 - q; quantiles={self.quantiles!r} are not "
+                    f"symmetric around 0.5 (with the median: {tuple(levels)})."
+                )
 
     def _n_outputs(self) -> int:
         return int(self.horizon) if self.strategy == "direct" else 1
@@ -533,6 +571,7 @@ class RecurrentForecaster(WindowForecaster):
 
     def _fit(self, values: np.ndarray) -> None:
         super()._fit(values)  # trains, then calibrates the intervals on the validation windows
+        self.quantile_corrections_ = self._quantile_corrections() if self.conformal_quantiles else None
         if self.refit_linear and self.linear_skip and self.n_validation_windows_ and (self.best_epochs_ == 0).any():
             self._refit_linear(values)
 
@@ -699,7 +738,59 @@ class RecurrentForecaster(WindowForecaster):
             rows = np.concatenate([self.future_[end + 1 :], future])
             ahead.append(rows[np.minimum(reach, len(rows) - 1)])
         _, contexts, step = self._forward_at(series, ends, np.stack(ahead), levels)
-        return around_median(point, step(contexts, 0), self._head_levels().index(0.5), self.scaler_.scale_, gaps)
+        quantiles = around_median(point, step(contexts, 0), self._head_levels().index(0.5), self.scaler_.scale_, gaps)
+        return self._corrected(quantiles, gaps)
+
+    def _quantile_corrections(self) -> np.ndarray | None:
+        """Per series, step and central interval of the head: the conformal widening on the validation windows."""
+        origins = self._calibration_origins()
+        if len(origins) == 0:
+            return None
+        H, levels = self._calibration_horizon(), np.asarray(self._head_levels())
+        n_pairs, history = len(levels) // 2, self.y_[: self.n_fit_]
+        series = np.repeat(np.arange(self.n_series_), len(origins))
+        ends = np.tile(origins, self.n_series_)
+        steps = ends[:, None] + 1 + np.arange(H)[None, :]
+        truth = np.where(steps < len(history), history[np.minimum(steps, len(history) - 1), series[:, None]], np.nan)
+        complete = ~np.isnan(self._tails(series, ends, self._context_length())[0]).any(axis=1)
+        corrections = np.zeros((self.n_series_, H, n_pairs))
+        if not complete.any():
+            return corrections
+        series, ends, truth = series[complete], ends[complete], truth[complete]
+        point = self._forecast_at(series, ends, H, self._history_future(ends, H))
+        _, contexts, step = self._forward_at(series, ends, self._history_future(ends, max(H, self._n_outputs())))
+        outputs = step(contexts, 0)
+        median = self._head_levels().index(0.5)
+        spread = (outputs - outputs[:, :, median, None]) * self.scaler_.scale_[series][:, None, None]
+        quantiles = point[:, :, None] + spread_at(spread, np.tile(np.arange(H), (len(series), 1)))
+        for k in range(n_pairs):
+            scores = np.maximum(quantiles[:, :, k] - truth, truth - quantiles[:, :, -1 - k])
+            coverage = levels[-1 - k] - levels[k]
+            for j in range(self.n_series_):
+                for h in range(H):
+                    column = scores[series == j, h]
+                    column = column[~np.isnan(column)]
+                    if len(column) >= _MIN_CORRECTION_SCORES:
+                        level = min(1.0, np.ceil((len(column) + 1) * coverage) / len(column))
+                        corrections[j, h, k] = np.quantile(column, level, method="higher")
+        return corrections
+
+    def _corrected(self, quantiles: np.ndarray, gaps: np.ndarray) -> np.ndarray:
+        """Head quantiles (horizon, n_series, n_levels) with the conformal corrections, levels kept in order."""
+        corrections = getattr(self, "quantile_corrections_", None)
+        if corrections is None:
+            return quantiles
+        horizon, calibrated = len(quantiles), corrections.shape[1]
+        steps = gaps[:, None] + np.arange(horizon)[None, :]
+        rows = np.arange(self.n_series_)[:, None]
+        growth = np.sqrt(np.maximum(steps + 1, calibrated) / calibrated)
+        widen = (corrections[rows, np.minimum(steps, calibrated - 1)] * growth[:, :, None]).transpose(1, 0, 2)
+        out = quantiles.copy()
+        for k in range(corrections.shape[2]):
+            out[:, :, k] -= widen[:, :, k]
+            out[:, :, -1 - k] += widen[:, :, k]
+        # A narrowed outer interval may cross a widened inner one: sorting restores the order (rearrangement).
+        return np.sort(out, axis=2)
 
     def _predict_quantiles(self, horizon: int, levels: np.ndarray, future: np.ndarray) -> np.ndarray:
         if self.loss != "quantile":

@@ -23,7 +23,8 @@ class RNNForecaster(RecurrentForecaster):
     """
 
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
-                 epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", quantiles=None, gradient_clip=1.0,
+                 epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", quantiles=None, conformal_quantiles=False,
+                 gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="validation", residual=False,
                  linear_skip=True, refit_linear=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
                  device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None,
@@ -38,7 +39,8 @@ class LSTMForecaster(RecurrentForecaster):
     """
 
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
-                 epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", quantiles=None, gradient_clip=1.0,
+                 epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", quantiles=None, conformal_quantiles=False,
+                 gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="validation", residual=False,
                  linear_skip=True, refit_linear=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
                  device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None,
@@ -53,7 +55,8 @@ class GRUForecaster(RecurrentForecaster):
     """
 
     def __init__(self, window=30, horizon=1, strategy="direct", hidden_size=64, num_layers=1, dropout=0.0,
-                 epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", quantiles=None, gradient_clip=1.0,
+                 epochs=100, batch_size=64, learning_rate=1e-3, loss="mse", quantiles=None, conformal_quantiles=False,
+                 gradient_clip=1.0,
                  validation_fraction=0.1, patience=10, scaler="standard", difference="validation", residual=False,
                  linear_skip=True, refit_linear=False, weight_decay=0.0, n_ensemble=1, weight_averaging=None, random_state=None,
                  device="auto", warm_start=False, verbose=0, future_covariates=None, calendar=None,
