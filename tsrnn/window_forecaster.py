@@ -176,6 +176,24 @@ class WindowForecaster(BaseForecaster):
         None when there are no calibration origins. Errors of the first steps do
         not depend on ``horizon`` (forecasts of one origin share their prefix).
         """
+        targets = self._calibration_targets(horizon)
+        if targets is None:
+            return None
+        series, ends, truth, complete = targets
+        errors = np.full((len(ends), horizon), np.nan)
+        if complete.any():
+            forecasts = self._forecast_at(
+                series[complete], ends[complete], horizon, self._history_future(ends[complete], horizon)
+            )
+            errors[complete] = np.abs(truth[complete] - forecasts)
+        return errors
+
+    def _calibration_targets(self, horizon: int) -> tuple[np.ndarray, ...] | None:
+        """Series and end of every calibration origin, the ``horizon`` observations after it, and which are usable.
+
+        Returns ``(series, ends, truth, complete)``, series after series; truth is NaN beyond the fitted data, and
+        origins whose context holds a missing value are not ``complete``. None without calibration origins.
+        """
         origins = self._calibration_origins()
         if len(origins) == 0:
             return None
@@ -184,15 +202,8 @@ class WindowForecaster(BaseForecaster):
         ends = np.tile(origins, self.n_series_)
         steps = ends[:, None] + 1 + np.arange(horizon)[None, :]
         truth = np.where(steps < len(levels), levels[np.minimum(steps, len(levels) - 1), series[:, None]], np.nan)
-        # Origins whose context holds a missing value are left out (their errors stay NaN).
         complete = ~np.isnan(self._tails(series, ends, self._context_length())[0]).any(axis=1)
-        errors = np.full((len(ends), horizon), np.nan)
-        if complete.any():
-            forecasts = self._forecast_at(
-                series[complete], ends[complete], horizon, self._history_future(ends[complete], horizon)
-            )
-            errors[complete] = np.abs(truth[complete] - forecasts)
-        return errors
+        return series, ends, truth, complete
 
     def _errors_for(self, horizon: int) -> list[np.ndarray]:
         """Calibration errors of each series, (n_origins, horizon) each.

@@ -743,16 +743,12 @@ class RecurrentForecaster(WindowForecaster):
 
     def _quantile_corrections(self) -> np.ndarray | None:
         """Per series, step and central interval of the head: the conformal widening on the validation windows."""
-        origins = self._calibration_origins()
-        if len(origins) == 0:
-            return None
         H, levels = self._calibration_horizon(), np.asarray(self._head_levels())
-        n_pairs, history = len(levels) // 2, self.y_[: self.n_fit_]
-        series = np.repeat(np.arange(self.n_series_), len(origins))
-        ends = np.tile(origins, self.n_series_)
-        steps = ends[:, None] + 1 + np.arange(H)[None, :]
-        truth = np.where(steps < len(history), history[np.minimum(steps, len(history) - 1), series[:, None]], np.nan)
-        complete = ~np.isnan(self._tails(series, ends, self._context_length())[0]).any(axis=1)
+        targets = self._calibration_targets(H)
+        if targets is None:
+            return None
+        series, ends, truth, complete = targets
+        n_pairs = len(levels) // 2
         corrections = np.zeros((self.n_series_, H, n_pairs))
         if not complete.any():
             return corrections
