@@ -24,6 +24,7 @@ its mean MASE to AR's, and the fit seconds of the whole backtest (all columns).
     OMP_NUM_THREADS=1 python benchmarks/panels.py               # the tables, written into RESULTS.md
     OMP_NUM_THREADS=1 python benchmarks/panels.py --quick       # 3 epochs per fit, to check that it runs
     OMP_NUM_THREADS=1 python benchmarks/panels.py --variations  # also the variations of the networks
+    OMP_NUM_THREADS=1 python benchmarks/panels.py --global-variations  # only the global networks' variations
 """
 
 from __future__ import annotations
@@ -178,13 +179,19 @@ VARIATIONS = {
     "covariates: the other series": ({}, True),
 }
 DAILY_VARIATIONS = {"calendar dayofyear": ({"calendar": ["dayofyear"]}, False)}
-#: Series identity, which only a global network has: label -> parameters, or a function of the panel giving them.
-IDENTITY = {
+#: Variations of the global networks only (series identity, which only a global network has, and the lookback and
+#: differencing together): label -> a function of the panel giving the parameters.
+GLOBAL_VARIATIONS = {
     "series embedding 4": lambda y: {"series_embedding": 4},
     "series embedding 16": lambda y: {"series_embedding": 16},
     "static: what each series measures": lambda y: {"static": panel_static(y)},
     "series embedding 4 + static": lambda y: {"series_embedding": 4, "static": panel_static(y)},
-}
+    "difference=True": lambda y: {"difference": True},
+    "difference=False": lambda y: {"difference": False},
+    "difference=True, window 12": lambda y: {"difference": True, "window": 12},
+    "difference=True, window 12, series embedding 4": lambda y: {"difference": True, "window": 12,
+                                                                 "series_embedding": 4},
+}  # fmt: skip
 
 
 def panel_static(y: pd.DataFrame) -> pd.DataFrame | None:
@@ -200,15 +207,15 @@ def panel_static(y: pd.DataFrame) -> pd.DataFrame | None:
 
 
 def variations(
-    name: str, y: pd.DataFrame, settings: dict, epochs: int | None = None, identity_only: bool = False
+    name: str, y: pd.DataFrame, settings: dict, epochs: int | None = None, global_only: bool = False
 ) -> pd.DataFrame:
     """Mean MASE and its ratio to AR of the global and per-series networks under each variation."""
-    chosen = {} if identity_only else dict(VARIATIONS)
-    if y.index.freqstr == "D" and not identity_only:
+    chosen = {} if global_only else dict(VARIATIONS)
+    if y.index.freqstr == "D" and not global_only:
         chosen.update(DAILY_VARIATIONS)
     rows = []
+    first_fold = settings["initial"] - (len(y) - int(y.notna().sum().min()))
     for label, (params, with_X) in chosen.items():
-        first_fold = settings["initial"] - (len(y) - int(y.notna().sum().min()))
         if params.get("window", 0) + settings["horizon"] + 2 > first_fold:
             continue  # the first training set of the shortest series cannot hold that window
         start = time.perf_counter()
@@ -217,10 +224,12 @@ def variations(
         print(f"  {name}, {label}: {time.perf_counter() - start:.0f} s", flush=True)
         for model in ("LSTM global", "GRU global", "LSTM per series", "GRU per series"):
             rows.append({"task": name, "variation": label, "model": model, **table.loc[model].to_dict()})
-    for label, make in IDENTITY.items():
+    for label, make in GLOBAL_VARIATIONS.items():
         params = make(y)
         if any(v is None for v in params.values()):
             continue  # no static covariates for this panel
+        if params.get("window", 0) + settings["horizon"] + 2 > first_fold:
+            continue
         start = time.perf_counter()
         table = panel_table(compare_panel(y, settings, epochs, per_series_too=False, **params))
         print(f"  {name}, {label}: {time.perf_counter() - start:.0f} s", flush=True)
@@ -300,17 +309,19 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="3 epochs per fit, printed only")
     parser.add_argument("--variations", action="store_true", help="also the variations of the networks")
-    parser.add_argument("--identity", action="store_true", help="only the series identities, printed only")
+    parser.add_argument(
+        "--global-variations", action="store_true", help="only the global networks' variations, printed"
+    )
     parser.add_argument("--out", default=str(HERE / "RESULTS.md"), help="the results file to update")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    if args.identity:
+    if args.global_variations:
         from run import _table
 
         for name in ("stocks", "nyc-weather"):
             y, settings = task(name)
             default = panel_table(compare_panel(y, settings, 3 if args.quick else None, per_series_too=False))
-            rows = variations(name, y, settings, 3 if args.quick else None, identity_only=True)
+            rows = variations(name, y, settings, 3 if args.quick else None, global_only=True)
             for model in ("LSTM global", "GRU global"):
                 rows.loc[(name, "defaults", model), :] = default.loc[model]
             print(_table(rows[["mean MASE", "x AR (mean)", "beats AR", "fit s"]].sort_index()), flush=True)
