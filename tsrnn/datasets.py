@@ -44,7 +44,13 @@ _DATASETS = {
         {"temp_max": "degC", "temp_min": "degC", "precipitation": "mm", "wind": "m/s"},
         "temp_max",
     ),
-    "seattle-temps": _Dataset("seattle_temps.csv", "h", "Seattle hourly temperature, 2010", {"temp": "degF"}, "temp"),
+    "seattle-temps": _Dataset(
+        "seattle_temps.csv",
+        "h",
+        "Seattle hourly temperature labelled 2010: a smooth climatological curve, not observations",
+        {"temp": "degF"},
+        "temp",
+    ),
     "stocks": _Dataset(
         "stocks.csv",
         "MS",
