@@ -711,10 +711,14 @@ def one_year(
     import tsrnn
 
     torch.set_num_threads(1)
+    cases = one_year_series()
+    if series is not None:
+        unknown = sorted(set(series) - set(cases))
+        if unknown:
+            raise ValueError(f"series={unknown} names no one-year case; choose from {sorted(cases)}")
+        cases = {key: y for key, y in cases.items() if key in series}
     rows = []
-    for key, y in one_year_series().items():
-        if series is not None and key not in series:
-            continue
+    for key, y in cases.items():
         for refit in refits:
             models = _models(y, ("naive", "ar", "rnn", "lstm", "gru"), network or {}, {}, seed)
             with warnings.catch_warnings():
