@@ -153,6 +153,32 @@ def test_a_semicolon_file_with_day_first_dates_and_year_columns(capsys, tmp_path
     assert forecasts["timestamp"].astype(str).str.fullmatch(r"\d{4}").all()  # years, not 1970 timestamps
 
 
+def test_the_date_and_target_columns_are_found_when_they_are_plain(capsys, tmp_path):
+    # A file written by pandas from a float column of years, with its columns named as a price download names them.
+    years = _write(
+        tmp_path / "y.csv", "YEAR,SUNACTIVITY\n" + "\n".join(f"{1700 + i}.0,{(i * 37) % 101}.0" for i in range(80))
+    )
+    code, out, err = run(
+        capsys, "compare", "--csv", years, "--models", "naive", "--out", str(tmp_path / "a"), "--quiet"
+    )
+    assert code == 0, err
+    forecasts = pd.read_csv(tmp_path / "a" / "forecasts.csv")
+    assert forecasts["timestamp"].astype(str).str.fullmatch(r"\d{4}").all()
+    days = pd.date_range("2020-01-01", periods=120, freq="D")
+    prices = _write(
+        tmp_path / "p.csv", "Date,Open,Close\n" + "\n".join(f"{d:%Y-%m-%d},{i},{i + 1}" for i, d in enumerate(days))
+    )
+    code, _, err = run(capsys, "compare", "--csv", prices, "--models", "naive", "--out", str(tmp_path / "b"), "--quiet")
+    assert code == 2 and "2 columns of values ('Open', 'Close')" in err and "--target COLUMN" in err
+    code, _, err = run(capsys, "compare", "--csv", prices, "--target", "Close", "--models", "naive", "--out",
+                       str(tmp_path / "b"), "--quiet")  # fmt: skip
+    assert code == 0, err
+    # Several columns named like dates: none is guessed.
+    both = _write(tmp_path / "m.csv", "year,month,sales\n" + "\n".join(f"2020,{m},{m}" for m in range(1, 13)))
+    code, _, err = run(capsys, "compare", "--csv", both, "--models", "naive", "--out", str(tmp_path / "c"))
+    assert code == 2 and "('year', 'month')" in err and "--date-column" in err
+
+
 def test_gaps_are_explained_with_the_options_that_fill_them(capsys, tmp_path):
     weeks = pd.date_range("2015-01-04", periods=150, freq="W").delete([10, 40])
     csv = _write(tmp_path / "w.csv", "date,sales\n" + "\n".join(f"{d:%Y-%m-%d},{i}" for i, d in enumerate(weeks)))

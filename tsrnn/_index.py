@@ -68,7 +68,7 @@ def likely_freq(index: pd.DatetimeIndex) -> str | None:
     answers = pd.Series([a.freqstr for a in answers if a is not None], dtype=object)
     if not answers.empty:
         best = str(answers.value_counts().index[0])
-        if best == "D" and not (index.dayofweek >= 5).any() and len(index) >= 10:
+        if best == "D" and not (index.day_of_week >= 5).any() and len(index) >= 10:
             return "B"  # weekdays only: business days with holidays, not days with missing weekends
         return best
     step = pd.Series(index[1:] - index[:-1]).mode()[0]  # no regular run: the most common step

@@ -113,8 +113,6 @@ def _load_series(args: argparse.Namespace) -> tuple[pd.Series, pd.DataFrame | No
     from tsrnn.reading import read_series
 
     if args.csv is not None:
-        if not args.target:
-            raise UserError("--csv needs --target COLUMN, the column to forecast")
         y, X = read_series(
             args.csv, args.target, date_column=args.date_column, covariates=args.covariates or None, sep=args.sep,
             dayfirst=args.dayfirst, freq=args.freq, fill=args.fill, cli=True,
@@ -356,7 +354,10 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     source.add_argument("--dataset", default="seattle-weather", help="a shipped dataset (see `tsrnn datasets`)")
     source.add_argument("--csv", default=None, help="a CSV file of your own instead of --dataset")
     source.add_argument(
-        "--date-column", default="date", help="the date column of --csv: dates, years, year-months (default: date)"
+        "--date-column",
+        default=None,
+        help="the date column of --csv: dates, years, year-months, year-quarters (default: 'date', else the one "
+        "column named like a date, e.g. Date or timestamp, else the first column when it holds dates)",
     )
     source.add_argument("--sep", default=None, help="the separator of --csv (default: sniffed from the file)")
     source.add_argument("--dayfirst", action="store_true", help="read dates of --csv as dd/mm/yyyy")
@@ -367,7 +368,11 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         default=None,
         help="fill missing periods and values: interpolate, ffill, or none (leave gaps for the networks)",
     )
-    source.add_argument("--target", default=None, help="the column to forecast (default: the dataset's main one)")
+    source.add_argument(
+        "--target",
+        default=None,
+        help="the column to forecast (default: the dataset's main one; for --csv, its one column of values)",
+    )
     source.add_argument("--last", type=_positive, default=None, help="use only the last N observations")
     folds = parser.add_argument_group("folds")
     folds.add_argument(

@@ -24,7 +24,9 @@ __all__ = ["read_series"]
 _SEPARATORS = ",;\t|"
 _YEAR_MONTH = re.compile(r"^\d{4}-\d{1,2}$")
 _YEAR_QUARTER = re.compile(r"^\d{4}-?Q[1-4]$", re.IGNORECASE)
-_YEAR = re.compile(r"^\d{4}$")
+_YEAR = re.compile(r"^\d{4}(\.0*)?$")  # "1700.0" too: pandas writes a float column of years that way
+# Names a date column goes by, matched without regard to case when no date column is named.
+_DATE_NAMES = ("date", "datetime", "time", "timestamp", "ds", "year", "month", "week", "quarter", "period")
 
 
 def _option(name: str, cli: bool) -> str:
@@ -43,13 +45,15 @@ def _sniff(path: Path) -> str:
 
 def _time_index(column: pd.Series, dayfirst: bool, name: str, cli: bool) -> pd.Index:
     """The column as a time index: periods for years, quarters and months, timestamps otherwise."""
+    if pd.api.types.is_float_dtype(column.dtype) and (column % 1 == 0).all():
+        column = column.astype("int64")  # whole numbers read as floats: years or steps as they were written
     if pd.api.types.is_integer_dtype(column.dtype):
         if column.between(1000, 2999).all():  # four-digit years; other integers are plain steps
             return pd.PeriodIndex(pd.to_datetime(column.astype(str), format="%Y"), freq="Y")
         return pd.Index(column.to_numpy(), name=column.name)
     text = column.astype(str).str.strip()
     if text.str.fullmatch(_YEAR).all():
-        return pd.PeriodIndex(pd.to_datetime(text, format="%Y"), freq="Y")
+        return pd.PeriodIndex(pd.to_datetime(text.str[:4], format="%Y"), freq="Y")
     if text.str.fullmatch(_YEAR_MONTH).all():
         return pd.PeriodIndex(pd.to_datetime(text, format="%Y-%m"), freq="M")
     if text.str.fullmatch(_YEAR_QUARTER).all():
@@ -74,6 +78,57 @@ def _time_index(column: pd.Series, dayfirst: bool, name: str, cli: bool) -> pd.I
             f"{_option('dayfirst', cli)}{'' if cli else 'True'} if they are dd/mm/yyyy, or write them as YYYY-MM-DD."
         )
     return pd.DatetimeIndex(stamps, name=column.name)
+
+
+def _find_date_column(frame: pd.DataFrame, path: Path, separator: str, cli: bool) -> str:
+    """The date column when none is named: ``date``, else the one column with a date-like name, else the first
+    column when it holds times."""
+    columns = ", ".join(map(str, frame.columns))
+    if "date" in frame.columns:
+        return "date"
+    named = [c for c in frame.columns if str(c).strip().lower() in _DATE_NAMES]
+    if len(named) == 1:
+        return named[0]
+    first = frame.columns[0]
+    if len(named) == 0 and frame.shape[1] > 1:
+        column = frame[first].dropna()
+        numbers = pd.api.types.is_numeric_dtype(column.dtype)
+        # A numeric first column counts only as years; any other number column is a value, not a time.
+        if len(column) and (not numbers or (column % 1 == 0).all() and column.between(1000, 2999).all()):
+            try:
+                _time_index(column, False, str(first), cli)
+                return first
+            except ValueError:
+                pass
+    hint = ""
+    if frame.shape[1] == 1 and any(s in str(frame.columns[0]) for s in _SEPARATORS if s != separator):
+        hint = f" The file reads as one column: pass its separator with {_option('sep', cli)}."
+    which = (
+        f"several columns named like dates ({', '.join(map(repr, named))})"
+        if named
+        else "no other column that holds dates"
+    )
+    raise ValueError(
+        f"{path} has no column 'date' and {which}; name the date column with {_option('date_column', cli)}. "
+        f"Columns: {columns}.{hint}"
+    )
+
+
+def _find_target(frame: pd.DataFrame, path: Path, exclude: list, cli: bool) -> str:
+    """The one column that can be forecast when none is named: not the dates, not a covariate, holding numbers."""
+    candidates = [c for c in frame.columns if c not in exclude]
+    values = [
+        c
+        for c in candidates
+        if pd.api.types.is_numeric_dtype(frame[c].dtype)
+        or pd.to_numeric(frame[c].astype(str).str.replace(",", "", regex=False), errors="coerce").notna().any()
+    ]
+    if len(values) == 1:
+        return values[0]
+    listed = ", ".join(map(repr, values or candidates)) or "none"
+    option = "--target COLUMN" if cli else "target='COLUMN'"
+    count = f"{len(values)} columns of values" if values else "no column of numbers"
+    raise ValueError(f"{path} has {count} ({listed}); choose the one to forecast with {option}.")
 
 
 def _day_first_likely(text: pd.Series) -> bool:
@@ -109,9 +164,9 @@ def _numbers(column: pd.Series, name: str, decimal_comma: bool = False) -> pd.Se
 
 def read_series(
     path: str | Path,
-    target: str,
+    target: str | None = None,
     *,
-    date_column: str = "date",
+    date_column: str | None = None,
     covariates: list[str] | None = None,
     sep: str | None = None,
     dayfirst: bool = False,
@@ -125,10 +180,15 @@ def read_series(
     ----------
     path : str or Path
         The file.
-    target : str
-        The column to forecast.
-    date_column : str, default="date"
-        The column of dates (or years, year-months, integer steps).
+    target : str, optional
+        The column to forecast; by default the file's one column of values
+        besides the dates and ``covariates`` (an error names the candidates
+        when there are several).
+    date_column : str, optional
+        The column of dates (or years, year-months, year-quarters, integer
+        steps). By default ``date``, else the one column named like a date
+        (``Date``, ``time``, ``timestamp``, ``ds``, ``year``, ``month``, ...,
+        in any case), else the first column when it holds dates or years.
     covariates : list of str, optional
         Further columns to return as ``X``.
     sep : str, optional
@@ -162,13 +222,17 @@ def read_series(
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
         raise ValueError(f"cannot read {path} as CSV: {error}") from None
     columns = ", ".join(map(str, frame.columns))
-    if date_column not in frame.columns:
+    if date_column is None:
+        date_column = _find_date_column(frame, path, separator, cli)
+    elif date_column not in frame.columns:
         hint = ""
         if frame.shape[1] == 1 and any(s in str(frame.columns[0]) for s in _SEPARATORS if s != separator):
             hint = f" The file reads as one column: pass its separator with {_option('sep', cli)}."
         raise ValueError(
             f"{path} has no column {date_column!r} (set {_option('date_column', cli)}); columns: {columns}.{hint}"
         )
+    if target is None:
+        target = _find_target(frame, path, [date_column, *(covariates or [])], cli)
     wanted = [target, *(covariates or [])]
     missing = [c for c in wanted if c not in frame.columns]
     if missing:
