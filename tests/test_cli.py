@@ -173,10 +173,82 @@ def test_the_date_and_target_columns_are_found_when_they_are_plain(capsys, tmp_p
     code, _, err = run(capsys, "compare", "--csv", prices, "--target", "Close", "--models", "naive", "--out",
                        str(tmp_path / "b"), "--quiet")  # fmt: skip
     assert code == 0, err
-    # Several columns named like dates: none is guessed.
-    both = _write(tmp_path / "m.csv", "year,month,sales\n" + "\n".join(f"2020,{m},{m}" for m in range(1, 13)))
+    # Several columns named like dates that are not the parts of one date: none is guessed.
+    both = _write(tmp_path / "m.csv", "year,week,sales\n" + "\n".join(f"2020,{m},{m}" for m in range(1, 13)))
     code, _, err = run(capsys, "compare", "--csv", both, "--models", "naive", "--out", str(tmp_path / "c"))
-    assert code == 2 and "('year', 'month')" in err and "--date-column" in err
+    assert code == 2 and "('year', 'week')" in err and "--date-column" in err
+
+
+def test_a_users_csv_as_statistics_offices_and_spreadsheets_write_it(capsys, tmp_path):
+    # statsmodels' macrodata as pandas writes it: floats in separate year and quarter columns.
+    quarters = pd.period_range("1959Q1", periods=60, freq="Q")
+    lines = ["year,quarter,realgdp,unemp"] + [f"{q.year}.0,{q.quarter}.0,{2700 + 9 * i + (i % 5)},5.{i % 9}"
+                                              for i, q in enumerate(quarters)]  # fmt: skip
+    macro = _write(tmp_path / "macro.csv", "\n".join(lines))
+    code, _, err = run(capsys, "compare", "--csv", macro, "--target", "realgdp", "--models", "naive", "--out",
+                       str(tmp_path / "q"), "--quiet")  # fmt: skip
+    assert code == 0, err
+    forecasts = pd.read_csv(tmp_path / "q" / "forecasts.csv")
+    assert forecasts["timestamp"].str.fullmatch(r"\d{4}Q[1-4]").all() and forecasts["timestamp"].iloc[-1] == "1973Q4"
+    # A German spreadsheet export: Windows-1252 text, semicolons, day-first dotted dates and decimal commas.
+    days = pd.date_range("2021-01-01", periods=120, freq="D")
+    text = "Datum;Temperatur °C\n" + "\n".join(f"{d:%d.%m.%Y};{i % 9},5" for i, d in enumerate(days))
+    (tmp_path / "de.csv").write_bytes(text.encode("cp1252"))
+    code, _, err = run(capsys, "compare", "--csv", str(tmp_path / "de.csv"), "--models", "naive", "--out",
+                       str(tmp_path / "d"), "--quiet")  # fmt: skip
+    assert code == 2 and "--dayfirst" in err
+    code, _, err = run(capsys, "compare", "--csv", str(tmp_path / "de.csv"), "--dayfirst", "--models", "naive",
+                       "--out", str(tmp_path / "d"), "--quiet")  # fmt: skip
+    assert code == 0, err
+    forecasts = pd.read_csv(tmp_path / "d" / "forecasts.csv")
+    assert forecasts["series"].eq("Temperatur °C").all() and forecasts["y_true"].mod(1).eq(0.5).all()
+    # A note below the data: the error names it and its row.
+    months = pd.date_range("2012-01", periods=60, freq="MS")
+    noted = _write(tmp_path / "n.csv", "month,visitors\n" + "\n".join(f"{m:%Y-%m},{i}" for i, m in enumerate(months))
+                   + "\n\nSource: the tourism office,\n")  # fmt: skip
+    code, _, err = run(capsys, "compare", "--csv", noted, "--models", "naive", "--out", str(tmp_path / "n"))
+    assert code == 2 and "data row 61: 'Source: the tourism office'" in err
+
+
+@pytest.mark.parametrize(
+    ("header", "dates", "freq"),
+    [
+        ("period", [f"{2005 + i // 12}M{i % 12 + 1:02d}" for i in range(30)], "M"),
+        ("week", [f"{2018 + i // 52}-W{i % 52 + 1:02d}" for i in range(30)], "W-SUN"),
+        ("quarter", [f"{1990 + i // 4} Q{i % 4 + 1}" for i in range(30)], "Q-DEC"),
+        ("quarter", [f"Q{i % 4 + 1} {1990 + i // 4}" for i in range(30)], "Q-DEC"),
+        ("quarter", [f"{1990 + i // 4}:Q{i % 4 + 1}" for i in range(30)], "Q-DEC"),
+    ],
+)
+def test_months_weeks_and_quarters_as_statistics_offices_write_them(tmp_path, header, dates, freq):
+    from tsrnn.reading import read_series
+
+    csv = _write(tmp_path / "f.csv", f"{header},y\n" + "\n".join(f"{d},{i}" for i, d in enumerate(dates)))
+    y, _ = read_series(csv)
+    assert isinstance(y.index, pd.PeriodIndex) and y.index.freqstr == freq and len(y) == 30
+    assert (y.index[1:] - y.index[:-1] == y.index.freq).all()  # consecutive periods, nothing skipped or repeated
+    if freq == "W-SUN":  # ISO week 1 of 2018 starts on Monday 1 January
+        assert y.index[0].start_time == pd.Timestamp("2018-01-01")
+
+
+def test_date_part_columns_and_rows_without_a_date(tmp_path):
+    from tsrnn.reading import read_series
+
+    days = pd.date_range("2020-02-25", periods=10, freq="D")
+    csv = _write(tmp_path / "p.csv", "Year,Month,Day,y\n" + "\n".join(f"{d.year},{d.month},{d.day},{i}"
+                                                                      for i, d in enumerate(days)))  # fmt: skip
+    y, _ = read_series(csv)
+    assert y.index.equals(pd.DatetimeIndex(days)) and y.name == "y"
+    wrong = _write(tmp_path / "w.csv", "year,month,day,y\n2021,2,28,1\n2021,2,29,2\n")
+    with pytest.raises(ValueError, match=r"a day that does not exist: \[2021, 2, 29\]"):
+        read_series(wrong)
+    months = _write(tmp_path / "m.csv", "year,month,y\n2020,13,1\n")  # month 13: not parts, so not guessed
+    with pytest.raises(ValueError, match="--date-column|date_column"):
+        read_series(months)
+    undated = _write(tmp_path / "u.csv", "date,y\n2020-01-01,1\n,2\n2020-01-02,3\n")
+    with pytest.warns(UserWarning, match=r"1 row\(s\) without a date in 'date' left out \(the first is data row 2\)"):
+        y, _ = read_series(undated)
+    assert y.tolist() == [1, 3]
 
 
 def test_gaps_are_explained_with_the_options_that_fill_them(capsys, tmp_path):

@@ -356,8 +356,9 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     source.add_argument(
         "--date-column",
         default=None,
-        help="the date column of --csv: dates, years, year-months, year-quarters (default: 'date', else the one "
-        "column named like a date, e.g. Date or timestamp, else the first column when it holds dates)",
+        help="the date column of --csv: dates, years, year-months, year-quarters, ISO weeks (default: 'date', else "
+        "year and month or quarter columns together, else the one column named like a date, e.g. Date or "
+        "timestamp, else the first column when it holds dates)",
     )
     source.add_argument("--sep", default=None, help="the separator of --csv (default: sniffed from the file)")
     source.add_argument("--dayfirst", action="store_true", help="read dates of --csv as dd/mm/yyyy")

@@ -3,8 +3,11 @@
 ``read_series`` is what the command line uses for ``--csv``; it is public so
 a notebook can read a file the same way. Dates may be full dates or times
 (day-first or not, with time-zone offsets that change with daylight saving
-time), year-only or year-month columns (annual and monthly periods), or plain
-integer steps.
+time), years, year-months (``2020-01``, ``2020M01``), year-quarters
+(``2020Q1``, ``2020 Q1``, ``Q1 2020``) and ISO weeks (``2020-W05``) as periods,
+separate year and month (or quarter, or month and day) columns, or plain
+integer steps. Files that are not UTF-8 are read as Windows-1252, the encoding
+spreadsheets on Windows write.
 """
 
 from __future__ import annotations
@@ -23,7 +26,10 @@ __all__ = ["read_series"]
 
 _SEPARATORS = ",;\t|"
 _YEAR_MONTH = re.compile(r"^\d{4}-\d{1,2}$")
-_YEAR_QUARTER = re.compile(r"^\d{4}-?Q[1-4]$", re.IGNORECASE)
+_YEAR_M_MONTH = re.compile(r"^(\d{4})M(\d{1,2})$", re.IGNORECASE)  # 2020M01, as statistics offices write months
+_YEAR_QUARTER = re.compile(r"^(\d{4})[-\s:]?Q([1-4])$", re.IGNORECASE)
+_QUARTER_YEAR = re.compile(r"^Q([1-4])[-\s]?(\d{4})$", re.IGNORECASE)
+_ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
 _YEAR = re.compile(r"^\d{4}(\.0*)?$")  # "1700.0" too: pandas writes a float column of years that way
 # Names a date column goes by, matched without regard to case when no date column is named.
 _DATE_NAMES = ("date", "datetime", "time", "timestamp", "ds", "year", "month", "week", "quarter", "period")
@@ -56,8 +62,9 @@ def _time_index(column: pd.Series, dayfirst: bool, name: str, cli: bool) -> pd.I
         return pd.PeriodIndex(pd.to_datetime(text.str[:4], format="%Y"), freq="Y")
     if text.str.fullmatch(_YEAR_MONTH).all():
         return pd.PeriodIndex(pd.to_datetime(text, format="%Y-%m"), freq="M")
-    if text.str.fullmatch(_YEAR_QUARTER).all():
-        return pd.PeriodIndex(text.str.replace("-", "").str.upper(), freq="Q")
+    periods = _periods(text)
+    if periods is not None:
+        return periods
     try:
         stamps = pd.to_datetime(text, dayfirst=dayfirst, format="mixed")
     except (ValueError, TypeError, OverflowError):
@@ -67,17 +74,90 @@ def _time_index(column: pd.Series, dayfirst: bool, name: str, cli: bool) -> pd.I
         try:
             stamps = pd.to_datetime(text, dayfirst=dayfirst, format="mixed", utc=True)
         except (ValueError, TypeError, OverflowError):
-            first = text.iloc[0]
-            raise ValueError(
-                f"column {name!r} does not hold dates this reader understands (first value {first!r}); "
-                f"write them as YYYY-MM-DD (or pass {_option('dayfirst', cli)} for dd/mm/yyyy)."
-            ) from None
+            raise ValueError(_unreadable_dates(text, name, dayfirst, cli)) from None
     if not dayfirst and _day_first_likely(text):
         raise ValueError(
             f"column {name!r} holds dates like {text.iloc[0]!r} that read differently day-first; pass "
             f"{_option('dayfirst', cli)}{'' if cli else 'True'} if they are dd/mm/yyyy, or write them as YYYY-MM-DD."
         )
     return pd.DatetimeIndex(stamps, name=column.name)
+
+
+def _periods(text: pd.Series) -> pd.PeriodIndex | None:
+    """Months, quarters and ISO weeks written as statistics offices write them, as periods; None for other text."""
+    for pattern, freq in ((_YEAR_M_MONTH, "M"), (_YEAR_QUARTER, "Q"), (_QUARTER_YEAR, "Q"), (_ISO_WEEK, "W-SUN")):
+        parts = text.str.extract(pattern)
+        if parts.isna().any().any():
+            continue
+        if pattern is _QUARTER_YEAR:
+            parts = parts[[1, 0]].set_axis([0, 1], axis=1)
+        year, number = parts[0].astype(int), parts[1].astype(int)
+        if freq == "M" and number.between(1, 12).all():
+            return pd.PeriodIndex.from_fields(year=year, month=number, freq="M")
+        if freq == "Q":
+            return pd.PeriodIndex.from_fields(year=year, quarter=number, freq="Q")
+        if freq == "W-SUN":
+            try:  # ISO weeks run Monday to Sunday: the period of weeks ending on Sunday
+                mondays = pd.to_datetime(year.astype(str) + "-" + number.astype(str) + "-1", format="%G-%V-%u")
+            except ValueError:
+                return None
+            return pd.PeriodIndex(mondays, freq="W-SUN")
+    return None
+
+
+def _unreadable_dates(text: pd.Series, name: str, dayfirst: bool, cli: bool) -> str:
+    """The error for a column of dates with entries that are not dates: it names the first such entry and its row,
+    since a note below the data (``Source: ...``) is the usual cause."""
+    advice = f"write dates as YYYY-MM-DD (or pass {_option('dayfirst', cli)} for dd/mm/yyyy)"
+    for row, value in enumerate(text, start=1):
+        try:
+            pd.to_datetime(value, dayfirst=dayfirst, format="mixed", utc=True)
+        except (ValueError, TypeError, OverflowError):
+            if row > 1:
+                return (
+                    f"column {name!r} holds an entry that is not a date in data row {row}: {value!r} (the rows "
+                    f"before it read as dates, e.g. {text.iloc[0]!r}); remove such lines from the file, or {advice}."
+                )
+            break
+    return f"column {name!r} does not hold dates this reader understands (first value {text.iloc[0]!r}); {advice}."
+
+
+#: Separate columns of a date's parts, as a spreadsheet or a statistics office writes them, and the period or
+#: date they make together.
+_DATE_PARTS = ({"year", "month", "day"}, {"year", "quarter"}, {"year", "month"})
+
+
+def _date_parts(frame: pd.DataFrame) -> list | None:
+    """The columns of a date's parts (year and month, year and quarter, year, month and day) when they are the
+    file's only date-like columns and hold whole numbers in range; None otherwise."""
+    names = {str(c).strip().lower(): c for c in frame.columns}
+    datelike = {n for n in names if n in (*_DATE_NAMES, "day")}
+    for parts in _DATE_PARTS:
+        if datelike != parts or len(names) != len(frame.columns):
+            continue
+        columns = [names[p] for p in ("year", "quarter", "month", "day") if p in parts]
+        values = frame[columns].dropna()
+        if len(values) == 0 or not all(pd.api.types.is_numeric_dtype(values[c].dtype) for c in columns):
+            return None
+        if not (values % 1 == 0).all().all() or not values[columns[0]].between(1000, 2999).all():
+            return None
+        limits = {"quarter": 4, "month": 12, "day": 31}
+        if all(values[names[p]].between(1, limits[p]).all() for p in parts - {"year"}):
+            return columns
+    return None
+
+
+def _parts_index(frame: pd.DataFrame, columns: list) -> pd.Index:
+    """The periods (year and month or quarter) or dates (year, month and day) of the date-part columns."""
+    fields = {str(c).strip().lower(): frame[c].astype("int64").to_numpy() for c in columns}
+    if "day" in fields:
+        stamps = pd.to_datetime(pd.DataFrame(fields)[["year", "month", "day"]], errors="coerce")
+        if stamps.isna().any():
+            bad = frame.loc[stamps.isna().to_numpy(), columns].iloc[0].astype(int).tolist()
+            raise ValueError(f"columns {', '.join(map(repr, columns))} hold a day that does not exist: {bad}.")
+        return pd.DatetimeIndex(stamps)
+    freq = "Q" if "quarter" in fields else "M"
+    return pd.PeriodIndex.from_fields(**fields, freq=freq)
 
 
 def _find_date_column(frame: pd.DataFrame, path: Path, separator: str, cli: bool) -> str:
@@ -95,11 +175,12 @@ def _find_date_column(frame: pd.DataFrame, path: Path, separator: str, cli: bool
         numbers = pd.api.types.is_numeric_dtype(column.dtype)
         # A numeric first column counts only as years; any other number column is a value, not a time.
         if len(column) and (not numbers or (column % 1 == 0).all() and column.between(1000, 2999).all()):
-            try:
-                _time_index(column, False, str(first), cli)
-                return first
-            except ValueError:
-                pass
+            for dayfirst in (False, True):  # dd.mm.yyyy reads only day-first: the column is found, the reader asks
+                try:
+                    _time_index(column, dayfirst, str(first), cli)
+                    return first
+                except ValueError:
+                    pass
     hint = ""
     if frame.shape[1] == 1 and any(s in str(frame.columns[0]) for s in _SEPARATORS if s != separator):
         hint = f" The file reads as one column: pass its separator with {_option('sep', cli)}."
@@ -186,7 +267,9 @@ def read_series(
         when there are several).
     date_column : str, optional
         The column of dates (or years, year-months, year-quarters, integer
-        steps). By default ``date``, else the one column named like a date
+        steps). By default ``date``, else ``year`` with ``month`` or
+        ``quarter`` (or ``month`` and ``day``) columns of whole numbers,
+        read together, else the one column named like a date
         (``Date``, ``time``, ``timestamp``, ``ds``, ``year``, ``month``, ...,
         in any case), else the first column when it holds dates or years.
     covariates : list of str, optional
@@ -218,29 +301,46 @@ def read_series(
         raise ValueError(f"cannot read {path}: no such file")
     separator = _sniff(path) if sep is None else sep
     try:
-        frame = pd.read_csv(path, sep=separator)
+        try:
+            frame = pd.read_csv(path, sep=separator)
+        except UnicodeDecodeError:
+            # Not UTF-8: Windows-1252 (a superset of Latin-1 for text) is what spreadsheets export there.
+            frame = pd.read_csv(path, sep=separator, encoding="cp1252")
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
         raise ValueError(f"cannot read {path} as CSV: {error}") from None
     columns = ", ".join(map(str, frame.columns))
-    if date_column is None:
+    parts = _date_parts(frame) if date_column is None else None
+    if parts is None and date_column is None:
         date_column = _find_date_column(frame, path, separator, cli)
-    elif date_column not in frame.columns:
+    elif parts is None and date_column not in frame.columns:
         hint = ""
         if frame.shape[1] == 1 and any(s in str(frame.columns[0]) for s in _SEPARATORS if s != separator):
             hint = f" The file reads as one column: pass its separator with {_option('sep', cli)}."
         raise ValueError(
             f"{path} has no column {date_column!r} (set {_option('date_column', cli)}); columns: {columns}.{hint}"
         )
+    dates = parts or [date_column]
     if target is None:
-        target = _find_target(frame, path, [date_column, *(covariates or [])], cli)
+        target = _find_target(frame, path, [*dates, *(covariates or [])], cli)
     wanted = [target, *(covariates or [])]
     missing = [c for c in wanted if c not in frame.columns]
     if missing:
         raise ValueError(f"{path} has no column {missing[0]!r}; columns: {columns}.")
     if target in (covariates or []):
         raise InvalidParameterError(f"covariates must not include the target {target!r}.")
-    frame = frame.dropna(subset=[date_column])
-    frame.index = _time_index(frame[date_column], dayfirst, date_column, cli)
+    undated = frame[dates].isna().any(axis=1)
+    if undated.any():
+        warnings.warn(
+            f"{path.name}: {int(undated.sum())} row(s) without a date in {', '.join(map(repr, dates))} left out "
+            f"(the first is data row {int(undated.to_numpy().argmax()) + 1}).",
+            UserWarning,
+            stacklevel=2,
+        )
+        frame = frame[~undated]
+    if parts is not None:
+        frame.index = _parts_index(frame, parts)
+    else:
+        frame.index = _time_index(frame[date_column], dayfirst, date_column, cli)
     frame = frame[wanted].sort_index()
     for column in wanted:
         if not pd.api.types.is_numeric_dtype(frame[column].dtype):
