@@ -31,7 +31,7 @@ def test_compare_writes_the_three_files(capsys, tmp_path):
     report = (tmp_path / "report.html").read_text()
     # The provenance names the command that wrote the report, quoted as a shell would need it.
     assert "tsrnn compare --dataset seattle-weather --target temp_max --models naive,ar,gru" in report
-    assert "horizon 7 (a week of days, the default for D data)" in report
+    assert "horizon 7 (a week of days, the default for daily data)" in report
 
 
 def test_backtest_of_one_model_on_a_users_csv(capsys, tmp_path):
@@ -249,6 +249,28 @@ def test_date_part_columns_and_rows_without_a_date(tmp_path):
     with pytest.warns(UserWarning, match=r"1 row\(s\) without a date in 'date' left out \(the first is data row 2\)"):
         y, _ = read_series(undated)
     assert y.tolist() == [1, 3]
+
+
+def test_a_price_file_with_market_holidays_runs_on_business_days_that_skip_them(capsys, tmp_path):
+    from pandas.tseries.holiday import USFederalHolidayCalendar
+
+    days = pd.bdate_range("2019-01-02", "2020-12-31")
+    holidays = USFederalHolidayCalendar().holidays("2019", "2021")
+    days = days[~days.isin(holidays)]
+    # As a quote site exports it: newest first, dates in words, prices with thousands separators.
+    lines = ["Date,Price"] + [f'"{d:%b %d, %Y}","{3000 + 5 * (i % 11) + i:,.2f}"' for i, d in enumerate(days)][::-1]
+    csv = _write(tmp_path / "quotes.csv", "\n".join(lines))
+    code, _, err = run(capsys, "compare", "--csv", csv, "--models", "naive", "--out", str(tmp_path / "o"), "--quiet")
+    assert code == 0, err
+    assert "weekdays only, with 19 weekday(s) missing (2019-01-21, 2019-02-18, 2019-05-27, ...)" in err
+    forecasts = pd.read_csv(tmp_path / "o" / "forecasts.csv", parse_dates=["timestamp"])
+    assert not forecasts["timestamp"].isin(holidays).any()  # the forecasts step over the holidays
+    assert forecasts["y_true"].notna().all() and forecasts["timestamp"].dt.day_of_week.lt(5).all()
+    # A gap of three weeks is not a holiday: the error says how to fill it.
+    gappy = days.delete(range(100, 115))
+    csv = _write(tmp_path / "gap.csv", "date,price\n" + "\n".join(f"{d:%Y-%m-%d},{i}" for i, d in enumerate(gappy)))
+    code, _, err = run(capsys, "compare", "--csv", csv, "--models", "naive", "--out", str(tmp_path / "g"))
+    assert code == 2 and "not evenly spaced" in err and "--freq B" in err and "weekdays only" not in err
 
 
 def test_gaps_are_explained_with_the_options_that_fill_them(capsys, tmp_path):

@@ -19,6 +19,7 @@ from tsrnn._validation import InvalidParameterError
 __all__ = [
     "DEFAULT_HORIZONS",
     "DEFAULT_LOOKBACKS",
+    "FREQUENCY_WORDS",
     "MAX_CUTOFFS",
     "Plan",
     "default_calendar",
@@ -56,6 +57,11 @@ DEFAULT_CALENDARS: dict[str, list[str]] = {"min": ["minute", "hour"], "h": ["hou
                                            "D": ["dayofweek", "dayofyear"], "B": ["dayofweek", "dayofyear"],
                                            "C": ["dayofweek", "dayofyear"], "W": ["weekofyear"], "SM": ["month"],
                                            "M": ["month"], "Q": ["quarter"], "Y": []}  # fmt: skip
+
+#: A frequency code in words, for the reasons a report gives.
+FREQUENCY_WORDS: dict[str, str] = {"min": "minutely", "h": "hourly", "D": "daily", "B": "business-day",
+                                   "C": "business-day (with holidays)", "W": "weekly", "SM": "half-monthly",
+                                   "M": "monthly", "Q": "quarterly", "Y": "yearly"}  # fmt: skip
 
 #: The most cutoffs a default plan uses (a year of weekly cutoffs).
 MAX_CUTOFFS = 52
@@ -127,11 +133,11 @@ def default_window(freq: Any, n: int, default: int = 30) -> tuple[int, str]:
     base = _lookback(code, default)
     limit = max(2, n // 4)
     if base <= limit:
-        why = f"the default for {code} data" if code in DEFAULT_LOOKBACKS else "the default"
+        why = f"the default for {_words(code)} data" if code in DEFAULT_LOOKBACKS else "the default"
         return base, f"{base} ({why})"
     return (
         limit,
-        f"{limit} (a quarter of the {n} training observations; {base} is the default for {code or 'this'} data)",
+        f"{limit} (a quarter of the {n} training observations; {base} is the default for {_words(code) if code else 'this'} data)",
     )
 
 
@@ -150,6 +156,11 @@ def default_max_lags(freq: Any, n: int, default: int = 30) -> int:
 def _lookback(code: str | None, default: int) -> int:
     """The frequency's :data:`DEFAULT_LOOKBACKS`, or ``default`` where it implies none."""
     return DEFAULT_LOOKBACKS.get(code, default)
+
+
+def _words(code: str | None) -> str:
+    """A frequency code in words (:data:`FREQUENCY_WORDS`), the code itself where none are written."""
+    return FREQUENCY_WORDS.get(code, str(code))
 
 
 def default_calendar(freq: Any) -> list[str]:
@@ -211,7 +222,7 @@ def default_plan(
     chosen = {}
     if horizon is None:
         horizon, span = default_horizon(freq)
-        chosen["horizon"] = f"{horizon} ({span}, the default for {frequency_code(freq)} data)"
+        chosen["horizon"] = f"{horizon} ({span}, the default for {_words(frequency_code(freq))} data)"
     if initial is None:
         stride = step or horizon
         span = n if shortest is None else min(int(shortest), n)

@@ -160,6 +160,43 @@ def _parts_index(frame: pd.DataFrame, columns: list) -> pd.Index:
     return pd.PeriodIndex.from_fields(**fields, freq=freq)
 
 
+#: The most weekdays a file may lack to be read as business days with holidays: a sixteenth of them (about 16
+#: a year, more than the holidays of the markets that close most), none of the gaps longer than a working week.
+_HOLIDAY_SHARE, _HOLIDAY_RUN = 1 / 16, 5
+
+
+def _business_days(index: pd.DatetimeIndex, name: str) -> pd.DatetimeIndex:
+    """Weekday dates with a few weekdays missing (a market's holidays) on business days that skip those weekdays.
+
+    The index is returned as it is when it has a frequency already or is not of that kind. Nothing is filled: the
+    missing weekdays become the holidays of a ``CustomBusinessDay``, so the series is regular as it stands, and the
+    forecasts continue on weekdays.
+    """
+    if len(index) < 10 or index.tz is not None or index.has_duplicates or not index.is_monotonic_increasing:
+        return index
+    if (index != index.normalize()).any() or (index.day_of_week >= 5).any():
+        return index
+    if pd.infer_freq(index) is not None:
+        return index
+    weekdays = pd.bdate_range(index[0], index[-1])
+    missing = weekdays.difference(index)
+    if len(missing) == 0 or len(missing) > _HOLIDAY_SHARE * len(weekdays):
+        return index
+    present = pd.Series(weekdays.isin(index))
+    runs = (~present).groupby(present.cumsum()).sum()
+    if runs.max() > _HOLIDAY_RUN:
+        return index
+    shown = ", ".join(f"{d:%Y-%m-%d}" for d in missing[:3]) + (", ..." if len(missing) > 3 else "")
+    warnings.warn(
+        f"{name}: weekdays only, with {len(missing)} weekday(s) missing ({shown}); read as business days with "
+        "those as holidays, so nothing is filled and the forecasts continue on weekdays (pass --freq B with --fill "
+        "ffill to carry prices over the holidays instead).",
+        UserWarning,
+        stacklevel=3,
+    )
+    return pd.DatetimeIndex(index, freq=pd.offsets.CustomBusinessDay(holidays=list(missing)))
+
+
 def _find_date_column(frame: pd.DataFrame, path: Path, separator: str, cli: bool) -> str:
     """The date column when none is named: ``date``, else the one column with a date-like name, else the first
     column when it holds times."""
@@ -284,7 +321,9 @@ def read_series(
     fill : {"interpolate", "ffill", "none"}, optional
         Fill missing periods and values this way (``"none"`` leaves NaN for
         the forecasters that train around them). Without ``freq`` or
-        ``fill`` the series is returned as read.
+        ``fill`` the series is returned as read, except that weekday dates
+        lacking a few weekdays (holidays) get a ``CustomBusinessDay``
+        frequency with those weekdays as its holidays, with a warning.
     cli : bool, default=False
         Word the errors with command-line options (``--sep``) instead of
         Python arguments (``sep=``).
@@ -345,6 +384,8 @@ def read_series(
     for column in wanted:
         if not pd.api.types.is_numeric_dtype(frame[column].dtype):
             frame[column] = _numbers(frame[column].astype(object), column, decimal_comma=separator == ";")
+    if freq is None and fill is None and isinstance(frame.index, pd.DatetimeIndex):
+        frame.index = _business_days(frame.index, str(path.name))
     if freq is not None or fill is not None:
         fill_method = None if fill in (None, "none") else fill
         if isinstance(frame.index, pd.DatetimeIndex | pd.PeriodIndex):
