@@ -263,6 +263,12 @@ def test_a_price_file_with_market_holidays_runs_on_business_days_that_skip_them(
     code, _, err = run(capsys, "compare", "--csv", csv, "--models", "naive", "--out", str(tmp_path / "o"), "--quiet")
     assert code == 0, err
     assert "weekdays only, with 19 weekday(s) missing (2019-01-21, 2019-02-18, 2019-05-27, ...)" in err
+    assert err.count("warning:") == 1, err
+    # Business days without holidays are regular as they stand: nothing to say, not even a notice of pandas' own.
+    plain = pd.bdate_range("2019-01-02", periods=300)
+    csv = _write(tmp_path / "b.csv", "date,price\n" + "\n".join(f"{d:%Y-%m-%d},{i}" for i, d in enumerate(plain)))
+    code, _, err = run(capsys, "compare", "--csv", csv, "--models", "naive", "--out", str(tmp_path / "b"), "--quiet")
+    assert code == 0 and "warning:" not in err, err
     forecasts = pd.read_csv(tmp_path / "o" / "forecasts.csv", parse_dates=["timestamp"])
     assert not forecasts["timestamp"].isin(holidays).any()  # the forecasts step over the holidays
     assert forecasts["y_true"].notna().all() and forecasts["timestamp"].dt.day_of_week.lt(5).all()

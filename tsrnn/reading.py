@@ -25,11 +25,14 @@ from tsrnn.regularize import regularize
 __all__ = ["read_series"]
 
 _SEPARATORS = ",;\t|"
-_YEAR_MONTH = re.compile(r"^\d{4}-\d{1,2}$")
-_YEAR_M_MONTH = re.compile(r"^(\d{4})M(\d{1,2})$", re.IGNORECASE)  # 2020M01, as statistics offices write months
-_YEAR_QUARTER = re.compile(r"^(\d{4})[-\s:]?Q([1-4])$", re.IGNORECASE)
-_QUARTER_YEAR = re.compile(r"^Q([1-4])[-\s]?(\d{4})$", re.IGNORECASE)
-_ISO_WEEK = re.compile(r"^(\d{4})-?W(\d{2})$", re.IGNORECASE)
+# Periods as text, each with its year and its month, quarter or week: 2020-01 and 2020M01 (as statistics offices
+# write months), 2020Q1, 2020 Q1, 2020:Q1 and Q1 2020, and ISO weeks 2020-W05.
+_PERIOD_FORMS = (
+    (re.compile(r"^(?P<year>\d{4})(?:-|M)(?P<number>\d{1,2})$", re.IGNORECASE), "M"),
+    (re.compile(r"^(?P<year>\d{4})[-\s:]?Q(?P<number>[1-4])$", re.IGNORECASE), "Q"),
+    (re.compile(r"^Q(?P<number>[1-4])[-\s]?(?P<year>\d{4})$", re.IGNORECASE), "Q"),
+    (re.compile(r"^(?P<year>\d{4})-?W(?P<number>\d{2})$", re.IGNORECASE), "W-SUN"),
+)
 _YEAR = re.compile(r"^\d{4}(\.0*)?$")  # "1700.0" too: pandas writes a float column of years that way
 # Names a date column goes by, matched without regard to case when no date column is named.
 _DATE_NAMES = ("date", "datetime", "time", "timestamp", "ds", "year", "month", "week", "quarter", "period")
@@ -60,8 +63,6 @@ def _time_index(column: pd.Series, dayfirst: bool, name: str, cli: bool) -> pd.I
     text = column.astype(str).str.strip()
     if text.str.fullmatch(_YEAR).all():
         return pd.PeriodIndex(pd.to_datetime(text.str[:4], format="%Y"), freq="Y")
-    if text.str.fullmatch(_YEAR_MONTH).all():
-        return pd.PeriodIndex(pd.to_datetime(text, format="%Y-%m"), freq="M")
     periods = _periods(text)
     if periods is not None:
         return periods
@@ -84,14 +85,12 @@ def _time_index(column: pd.Series, dayfirst: bool, name: str, cli: bool) -> pd.I
 
 
 def _periods(text: pd.Series) -> pd.PeriodIndex | None:
-    """Months, quarters and ISO weeks written as statistics offices write them, as periods; None for other text."""
-    for pattern, freq in ((_YEAR_M_MONTH, "M"), (_YEAR_QUARTER, "Q"), (_QUARTER_YEAR, "Q"), (_ISO_WEEK, "W-SUN")):
+    """Months, quarters and ISO weeks written as :data:`_PERIOD_FORMS`, as periods; None for other text."""
+    for pattern, freq in _PERIOD_FORMS:
         parts = text.str.extract(pattern)
         if parts.isna().any().any():
             continue
-        if pattern is _QUARTER_YEAR:
-            parts = parts[[1, 0]].set_axis([0, 1], axis=1)
-        year, number = parts[0].astype(int), parts[1].astype(int)
+        year, number = parts["year"].astype(int), parts["number"].astype(int)
         if freq == "M" and number.between(1, 12).all():
             return pd.PeriodIndex.from_fields(year=year, month=number, freq="M")
         if freq == "Q":
@@ -123,28 +122,26 @@ def _unreadable_dates(text: pd.Series, name: str, dayfirst: bool, cli: bool) -> 
 
 
 #: Separate columns of a date's parts, as a spreadsheet or a statistics office writes them, and the period or
-#: date they make together.
+#: date they make together; the largest value of each part but the year.
 _DATE_PARTS = ({"year", "month", "day"}, {"year", "quarter"}, {"year", "month"})
+_PART_LIMITS = {"quarter": 4, "month": 12, "day": 31}
 
 
 def _date_parts(frame: pd.DataFrame) -> list | None:
     """The columns of a date's parts (year and month, year and quarter, year, month and day) when they are the
     file's only date-like columns and hold whole numbers in range; None otherwise."""
     names = {str(c).strip().lower(): c for c in frame.columns}
-    datelike = {n for n in names if n in (*_DATE_NAMES, "day")}
-    for parts in _DATE_PARTS:
-        if datelike != parts or len(names) != len(frame.columns):
-            continue
-        columns = [names[p] for p in ("year", "quarter", "month", "day") if p in parts]
-        values = frame[columns].dropna()
-        if len(values) == 0 or not all(pd.api.types.is_numeric_dtype(values[c].dtype) for c in columns):
-            return None
-        if not (values % 1 == 0).all().all() or not values[columns[0]].between(1000, 2999).all():
-            return None
-        limits = {"quarter": 4, "month": 12, "day": 31}
-        if all(values[names[p]].between(1, limits[p]).all() for p in parts - {"year"}):
-            return columns
-    return None
+    parts = {n for n in names if n in (*_DATE_NAMES, "day")}
+    if parts not in _DATE_PARTS or len(names) != len(frame.columns):
+        return None
+    columns = [names[p] for p in ("year", "quarter", "month", "day") if p in parts]
+    values = frame[columns].dropna()
+    if len(values) == 0 or not all(pd.api.types.is_numeric_dtype(values[c].dtype) for c in columns):
+        return None
+    if not (values % 1 == 0).all().all() or not values[columns[0]].between(1000, 2999).all():
+        return None
+    in_range = all(values[names[p]].between(1, _PART_LIMITS[p]).all() for p in parts - {"year"})
+    return columns if in_range else None
 
 
 def _parts_index(frame: pd.DataFrame, columns: list) -> pd.Index:
@@ -176,7 +173,7 @@ def _business_days(index: pd.DatetimeIndex, name: str) -> pd.DatetimeIndex:
         return index
     if (index != index.normalize()).any() or (index.day_of_week >= 5).any():
         return index
-    if pd.infer_freq(index) is not None:
+    if pd.DatetimeIndex(index, freq="infer").freq is not None:  # as _index infers it, without pandas' notice
         return index
     weekdays = pd.bdate_range(index[0], index[-1])
     missing = weekdays.difference(index)
