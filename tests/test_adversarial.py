@@ -70,6 +70,12 @@ def _y(n: int = 120) -> pd.Series:
     return synthetic_series(n=n)
 
 
+def _prices(n: int = 120) -> pd.Series:
+    return pd.Series(
+        100 + np.cumsum(np.random.default_rng(0).normal(size=n)), index=pd.bdate_range("2024-01-02", periods=n)
+    )
+
+
 def _frame() -> pd.DataFrame:
     return synthetic_series(n=120, n_series=2)
 
@@ -122,6 +128,11 @@ def _series_cases() -> list[Case]:
         "unsorted index": (lambda: y.iloc[::-1], "error", "sort_index"),
         "duplicated timestamps": (lambda: pd.concat([y.iloc[:60], y.iloc[59:]]), "error", "duplicated"),
         "irregular dates": (lambda: y.drop(y.index[[3, 50]]), "error", "regularize"),
+        "weekdays with holidays missing": (
+            lambda: _prices().drop(_prices().index[[7, 40]]),
+            "error",
+            "holidays='missing'",
+        ),
         "float index": (lambda: _reindexed(y, np.arange(len(y)) + 0.5), "error", "astype"),
         "text index": (lambda: _reindexed(y, y.index.astype(str)), "error", "to_datetime"),
         "boolean index": (lambda: _reindexed(y, np.arange(len(y)) % 2 == 0), "error", "index"),
@@ -297,6 +308,18 @@ def _function_cases() -> list[Case]:
              "freq"),
         Case("regularize: gaps", lambda: regularize(y.drop(y.index[[3, 4]])), "warn", "2 missing period"),
         Case("regularize: already regular", lambda: regularize(y), "ok"),
+        Case("regularize: holidays on data with weekends", lambda: regularize(y, holidays="missing"), "error",
+             "weekdays only"),
+        Case("regularize: holidays with a daily freq", lambda: regularize(_prices(), freq="D", holidays="missing"),
+             "error", "freq must be None, 'B' or 'C'"),
+        Case("regularize: holidays of the wrong kind", lambda: regularize(_prices(), holidays=3), "error",
+             "holiday calendar"),
+        Case("regularize: an observation on a holiday", lambda: regularize(_prices(), holidays=["2024-01-03"]),
+             "error", "fall on the holidays given (first 2024-01-03)"),
+        Case("regularize: holidays at times of day", lambda: regularize(_prices().set_axis(
+            _prices().index + pd.Timedelta(hours=9)), holidays="missing"), "error", "whole days"),
+        Case("regularize: weeks missing, skipped as holidays", lambda: regularize(_prices().drop(
+            _prices().index[10:25]), holidays="missing"), "warn", "more than a market's holidays"),
         Case("regularize: integer index", lambda: regularize(y.reset_index(drop=True)), "error", "DatetimeIndex"),
         Case("make_windows: window 0", lambda: make_windows(np.arange(10.0), 0, 1), "error", "window"),
         Case("make_windows: too short", lambda: make_windows(np.arange(5.0), 4, 2), "error", "at least"),

@@ -138,8 +138,12 @@ def test_ar_says_when_the_criterion_hits_the_largest_order():
     y = pd.Series(
         np.sin(2 * np.pi * t / 52) * 10 + rng.normal(size=300), index=pd.date_range("2015-01-04", periods=300, freq="W")
     )
-    with pytest.warns(UserWarning, match="largest order allowed"):
+    with pytest.warns(UserWarning, match="largest order allowed") as caught:
         ARForecaster(max_lags=5).fit(y)
+    assert "None" not in str(caught[0].message)  # an unnamed series is y, not "for None"
+    frame = pd.DataFrame({"north": y, "south": y.to_numpy()[::-1]}, index=y.index)
+    with pytest.warns(UserWarning, match="largest order allowed \\(5\\) for 'north'"):
+        ARForecaster(max_lags=5).fit(frame)
 
 
 def test_ar_fits_each_series_of_a_ragged_panel_from_its_first_value():

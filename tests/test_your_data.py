@@ -60,6 +60,44 @@ def test_custom_business_days_are_kept():
     assert forecast.index.equals(pd.date_range(index[-1], periods=6, freq=freq)[1:])
 
 
+def _prices_without_holidays(start: str = "2023-01-02", end: str = "2024-06-28") -> pd.Series:
+    from pandas.tseries.holiday import USFederalHolidayCalendar
+
+    days = pd.bdate_range(start, end)
+    days = days[~days.isin(USFederalHolidayCalendar().holidays(start, end))]
+    return pd.Series(100 + np.cumsum(np.random.default_rng(1).normal(size=len(days))), index=days)
+
+
+def test_prices_with_holidays_say_how_to_skip_them_and_regularize_does():
+    y = _prices_without_holidays()
+    with pytest.raises(ValueError, match=r"regularize\(y, holidays='missing'\)"):
+        ARForecaster().fit(y)
+    skipped = regularize(y, holidays="missing")
+    assert skipped.index.equals(y.index) and skipped.attrs["regularize"]["holidays"] == 15
+    assert y.index.freq is None  # the caller's series is left as it was
+    forecast = NaiveForecaster(strategy="seasonal").fit(skipped).predict(5)  # a week of business days
+    assert forecast.index[0] == pd.Timestamp("2024-07-01") and len(forecast) == 5
+    assert (forecast.index.day_of_week < 5).all()
+
+
+def test_a_holiday_calendar_skips_future_holidays_and_fills_other_gaps():
+    from pandas.tseries.holiday import USFederalHolidayCalendar
+
+    y = _prices_without_holidays()
+    gappy = y.drop(y.index[[100, 101]])  # two trading days lost, not holidays
+    with pytest.warns(UserWarning, match="2 missing period"):
+        regular = regularize(gappy, holidays=USFederalHolidayCalendar(), fill="ffill")
+    assert regular.index.equals(y.index) and regular.iloc[100] == gappy.iloc[99]
+    forecast = ARForecaster().fit(regular).predict(4)
+    assert pd.Timestamp("2024-07-04") not in forecast.index  # Independence Day, after the data
+    assert list(forecast.index.strftime("%m-%d")) == ["07-01", "07-02", "07-03", "07-05"]
+    # Updating with the next trading days continues on the calendar.
+    days = forecast.index[:3]
+    model = ARForecaster().fit(regular)
+    model.update(pd.Series([1.0, 2.0, 3.0], index=days) + regular.iloc[-1])
+    assert model.predict(1).index[0] == pd.Timestamp("2024-07-05")
+
+
 @pytest.mark.parametrize(
     "index, words",
     [

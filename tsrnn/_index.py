@@ -16,7 +16,7 @@ import pandas as pd
 __all__ = ["check_index", "future_index", "season_length_for", "likely_freq", "take_rows"]
 
 # Seasonal period implied by a frequency: the cycle users of that frequency mean.
-_SEASON_BY_FREQ = {"h": 24, "D": 7, "B": 5, "W": 52, "M": 12, "MS": 12, "ME": 12, "Q": 4, "QS": 4, "QE": 4}
+_SEASON_BY_FREQ = {"h": 24, "D": 7, "B": 5, "C": 5, "W": 52, "M": 12, "MS": 12, "ME": 12, "Q": 4, "QS": 4, "QE": 4}
 
 
 def future_index(last: Any, freq: Any, horizon: int) -> pd.Index:
@@ -91,6 +91,13 @@ def _datetime_freq(index: pd.DatetimeIndex, name: str) -> Any:
         freq = pd.DatetimeIndex(index, freq="infer").freq
     if freq is None:
         guess = likely_freq(index)
+        if guess == "B":  # weekdays only: most often prices, whose missing weekdays are the market's holidays
+            raise ValueError(
+                f"{name} has weekday dates with some weekdays missing, so no regular frequency; if those are "
+                f"holidays (a market closed), tsrnn.regularize({name}, holidays='missing') puts it on business days "
+                f"that skip them (or pass a holiday calendar as holidays, so the forecasts skip future holidays too); "
+                f"tsrnn.regularize({name}, freq='B', fill='ffill') carries the values over them instead."
+            )
         hint = f"tsrnn.regularize({name}, freq={guess!r})" if guess else f"tsrnn.regularize({name}, freq=...)"
         raise ValueError(
             f"{name} has a DatetimeIndex with no regular frequency (gaps, or uneven steps); put it on one with "

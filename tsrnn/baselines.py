@@ -269,9 +269,11 @@ class ARForecaster(BaseForecaster):
         self.result_ = results[0] if single else dict(zip(self.columns_, results))
         at_limit = [c for c, lags in zip(self.columns_, chosen) if lags and max(lags) == self.max_lags_ > 1]
         if isinstance(self.lags, str) and at_limit:
+            # A single series is y; a series of a frame or panel is named by its column.
+            which = "" if single else f" for {at_limit[0]!r}"
             warnings.warn(
-                f"ARForecaster: {self.lags.upper()} chose the largest order allowed ({self.max_lags_}) for "
-                f"{at_limit[0]!r}; the best order may lie beyond it. Raise max_lags, or model the season "
+                f"ARForecaster: {self.lags.upper()} chose the largest order allowed ({self.max_lags_}){which}; "
+                f"the best order may lie beyond it. Raise max_lags, or model the season "
                 f"(seasonal=True) or the trend (trend='ct') instead of long lags.",
                 UserWarning,
                 stacklevel=4,

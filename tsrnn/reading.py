@@ -20,7 +20,7 @@ from pathlib import Path
 import pandas as pd
 
 from tsrnn._validation import InvalidParameterError
-from tsrnn.regularize import regularize
+from tsrnn.regularize import HOLIDAY_RUN, HOLIDAY_SHARE, missing_weekdays, regularize
 
 __all__ = ["read_series"]
 
@@ -157,11 +157,6 @@ def _parts_index(frame: pd.DataFrame, columns: list) -> pd.Index:
     return pd.PeriodIndex.from_fields(**fields, freq=freq)
 
 
-#: The most weekdays a file may lack to be read as business days with holidays: a sixteenth of them (about 16
-#: a year, more than the holidays of the markets that close most), none of the gaps longer than a working week.
-_HOLIDAY_SHARE, _HOLIDAY_RUN = 1 / 16, 5
-
-
 def _business_days(index: pd.DatetimeIndex, name: str) -> pd.DatetimeIndex:
     """Weekday dates with a few weekdays missing (a market's holidays) on business days that skip those weekdays.
 
@@ -175,13 +170,11 @@ def _business_days(index: pd.DatetimeIndex, name: str) -> pd.DatetimeIndex:
         return index
     if pd.DatetimeIndex(index, freq="infer").freq is not None:  # as _index infers it, without pandas' notice
         return index
-    weekdays = pd.bdate_range(index[0], index[-1])
-    missing = weekdays.difference(index)
-    if len(missing) == 0 or len(missing) > _HOLIDAY_SHARE * len(weekdays):
+    # As many weekdays as a market's holidays at most (see regularize's limits); more are gaps to fill.
+    missing, longest = missing_weekdays(index)
+    if len(missing) == 0 or len(missing) > HOLIDAY_SHARE * len(pd.bdate_range(index[0], index[-1])):
         return index
-    present = pd.Series(weekdays.isin(index))
-    runs = (~present).groupby(present.cumsum()).sum()
-    if runs.max() > _HOLIDAY_RUN:
+    if longest > HOLIDAY_RUN:
         return index
     shown = ", ".join(f"{d:%Y-%m-%d}" for d in missing[:3]) + (", ..." if len(missing) > 3 else "")
     warnings.warn(

@@ -6,6 +6,7 @@ import warnings
 from typing import Any
 
 import pandas as pd
+from pandas.tseries.holiday import AbstractHolidayCalendar
 
 from tsrnn._index import likely_freq
 from tsrnn._validation import InvalidParameterError, Options
@@ -13,6 +14,61 @@ from tsrnn._validation import InvalidParameterError, Options
 __all__ = ["regularize"]
 
 _FILLS = Options("interpolate", "ffill", None)
+
+#: Beyond these, the weekdays a series lacks look like gaps rather than a market's holidays: a sixteenth of the
+#: weekdays (about 16 a year, more than the markets that close most), or a run longer than a working week.
+HOLIDAY_SHARE, HOLIDAY_RUN = 1 / 16, 5
+
+
+def missing_weekdays(index: pd.DatetimeIndex) -> tuple[pd.DatetimeIndex, int]:
+    """The weekdays between the first and last date that ``index`` lacks, and the longest run of them."""
+    weekdays = pd.bdate_range(index[0], index[-1])
+    present = pd.Series(weekdays.isin(index))
+    runs = (~present).groupby(present.cumsum()).sum()
+    return weekdays[~present.to_numpy()], int(runs.max()) if len(runs) else 0
+
+
+def _holiday_grid(index: pd.Index, freq: Any, holidays: Any, name: str) -> tuple[pd.DatetimeIndex, Any]:
+    """Business days from the first to the last date that skip ``holidays``, and the custom business day."""
+    if not isinstance(index, pd.DatetimeIndex):
+        raise TypeError(f"holidays needs {name} on a DatetimeIndex of days, got {type(index).__name__}.")
+    if freq is not None and getattr(pd.tseries.frequencies.to_offset(freq), "rule_code", None) not in ("B", "C"):
+        raise InvalidParameterError(
+            f"holidays are skipped on business days; freq must be None, 'B' or 'C' with holidays, got {freq!r}."
+        )
+    if (index != index.normalize()).any():
+        first = index[index != index.normalize()][0]
+        raise ValueError(f"holidays needs {name} on whole days; it has the time {first}.")
+    weekend = index[index.day_of_week >= 5]
+    if len(weekend):
+        raise ValueError(
+            f"holidays needs {name} on weekdays only (business days); it has {len(weekend)} date(s) on a weekend, "
+            f"the first {weekend[0]:%Y-%m-%d} (a {weekend[0]:%A}). Use freq='D' for data every day."
+        )
+    if isinstance(holidays, str) and holidays == "missing":
+        missing, longest = missing_weekdays(index)
+        if len(missing) > HOLIDAY_SHARE * len(pd.bdate_range(index[0], index[-1])) or longest > HOLIDAY_RUN:
+            warnings.warn(
+                f"regularize({name}): {len(missing)} weekday(s) missing, up to {longest} in a row, are more than a "
+                f"market's holidays; they are skipped as holidays all the same (freq='B' with fill='ffill' carries "
+                "the values over them instead).",
+                UserWarning,
+                stacklevel=4,
+            )
+        offset = pd.offsets.CustomBusinessDay(holidays=list(missing))
+    elif isinstance(holidays, AbstractHolidayCalendar):
+        offset = pd.offsets.CustomBusinessDay(calendar=holidays)
+    else:
+        try:
+            days = pd.DatetimeIndex(pd.to_datetime(list(holidays)))
+        except (TypeError, ValueError) as error:
+            raise InvalidParameterError(
+                "holidays must be 'missing', a list of dates or a pandas holiday calendar (e.g. "
+                f"pandas.tseries.holiday.USFederalHolidayCalendar()); got {holidays!r} ({error})."
+            ) from None
+        offset = pd.offsets.CustomBusinessDay(holidays=list(days.normalize()))
+    grid = pd.date_range(index[0], index[-1], freq=offset)
+    return grid, grid.freq
 
 
 def _grid(index: pd.Index, freq: Any, name: str) -> tuple[pd.Index, Any]:
@@ -41,7 +97,9 @@ def _grid(index: pd.Index, freq: Any, name: str) -> tuple[pd.Index, Any]:
     return grid, grid.freq
 
 
-def regularize(y: Any, freq: Any = None, fill: str | None = "interpolate", *, name: str = "y") -> Any:
+def regularize(
+    y: Any, freq: Any = None, fill: str | None = "interpolate", *, holidays: Any = None, name: str = "y"
+) -> Any:
     """Put a series on a regular frequency and fill (or mark) the periods it lacks.
 
     Parameters
@@ -58,6 +116,16 @@ def regularize(y: Any, freq: Any = None, fill: str | None = "interpolate", *, na
         linear interpolation in time, the last observed value carried forward,
         or None to leave NaN for a forecaster that handles missing values (the
         recurrent and regression forecasters train around them).
+    holidays : "missing", list of dates or pandas holiday calendar, optional
+        Put daily data of weekdays (prices) on business days that skip
+        holidays: the result's frequency is a ``CustomBusinessDay``, so
+        nothing is filled on those days and forecasts step over them.
+        ``"missing"`` takes the weekdays ``y`` lacks as its holidays (nothing
+        is added; forecasts beyond the last date know no future holidays); a
+        list of dates or a calendar such as
+        ``pandas.tseries.holiday.USFederalHolidayCalendar()`` names them,
+        the future ones included, and other weekdays ``y`` lacks are added
+        and filled. ``freq`` must then be None, ``"B"`` or ``"C"``.
     name : str, default="y"
         The argument name used in messages.
 
@@ -81,6 +149,13 @@ def regularize(y: Any, freq: Any = None, fill: str | None = "interpolate", *, na
     >>> y = pd.Series([1.0, 2.0, 4.0], index=pd.to_datetime(["2024-01-01", "2024-01-02", "2024-01-04"]))
     >>> regularize(y).tolist()  # doctest: +SKIP
     [1.0, 2.0, 3.0, 4.0]
+
+    Prices on weekdays, closed on some of them:
+
+    >>> days = pd.bdate_range("2024-12-02", "2025-01-31").drop(pd.to_datetime(["2024-12-25", "2025-01-01"]))
+    >>> prices = pd.Series(range(len(days)), index=days, dtype=float)
+    >>> regularize(prices, holidays="missing").index.freqstr
+    'C'
     """
     if not isinstance(y, (pd.Series, pd.DataFrame)):
         raise TypeError(f"{name} must be a pandas Series or DataFrame, got {type(y).__name__}.")
@@ -99,8 +174,16 @@ def regularize(y: Any, freq: Any = None, fill: str | None = "interpolate", *, na
         )
     was_sorted = y.index.is_monotonic_increasing
     ordered = y if was_sorted else y.sort_index()
-    grid, used = _grid(ordered.index, freq, name)
+    if holidays is None:
+        grid, used = _grid(ordered.index, freq, name)
+    else:
+        grid, used = _holiday_grid(ordered.index, freq, holidays, name)
     off_grid = ordered.index.difference(grid)
+    if len(off_grid) and holidays is not None:
+        raise ValueError(
+            f"{len(off_grid)} date(s) of {name} fall on the holidays given (first {off_grid[0]:%Y-%m-%d}); leave "
+            f"them out of holidays, or drop them from {name}."
+        )
     if len(off_grid):
         raise ValueError(
             f"{len(off_grid)} timestamp(s) of {name} fall between the periods of freq={getattr(used, 'freqstr', used)!r} "
@@ -116,6 +199,8 @@ def regularize(y: Any, freq: Any = None, fill: str | None = "interpolate", *, na
         result = result.ffill()
     filled = missing - int(result.isna().to_numpy().sum())
     report = {"freq": grid.freqstr, "added": added, "filled": filled, "sorted": not was_sorted}
+    if holidays is not None:
+        report["holidays"] = len(pd.bdate_range(grid[0], grid[-1])) - len(grid)
     result.attrs = {**y.attrs, "regularize": report}
     if added or filled or not was_sorted:
         what = f"{added} missing period(s) added at frequency {report['freq']!r}"
