@@ -411,6 +411,9 @@ def _backtest_cases() -> list[Case]:
              "only before a series' first value"),
         Case("AR: a panel column with no value", lambda: ARForecaster(lags=2).fit(_ragged_with_gap().assign(y1=np.nan)),
              "error", "no value"),
+        Case("backtest: a panel series starting after the first cutoff", lambda: backtest(
+            GRUForecaster(**FAST), _frame().assign(late=lambda f: f.iloc[:, 0].where(np.arange(len(f)) >= 95)),
+            horizon=3, initial=100, progress=False), "error", "series 'late' has 5 observed value(s)"),
         Case("walk forward: step 0", lambda: WalkForward(horizon=3, step=0).cutoffs(y), "error", "step"),
         Case("walk forward: train_length 0", lambda: WalkForward(horizon=3, scheme="sliding", train_length=0,
              initial=50).cutoffs(y), "error", "train_length"),

@@ -208,6 +208,12 @@ def test_a_users_csv_as_statistics_offices_and_spreadsheets_write_it(capsys, tmp
                    + "\n\nSource: the tourism office,\n")  # fmt: skip
     code, _, err = run(capsys, "compare", "--csv", noted, "--models", "naive", "--out", str(tmp_path / "n"))
     assert code == 2 and "data row 61: 'Source: the tourism office'" in err
+    # The same below a first column of dates whose name says nothing: it is still found as the dates.
+    days = pd.date_range("2024-01-01", periods=40, freq="D")
+    unnamed = _write(tmp_path / "u.csv", "when,kwh\n" + "\n".join(f"{d:%Y-%m-%d},{i % 7}" for i, d in enumerate(days))
+                     + "\nSource: the utility\n")  # fmt: skip
+    code, _, err = run(capsys, "compare", "--csv", unnamed, "--models", "naive", "--out", str(tmp_path / "u"))
+    assert code == 2 and "column 'when' holds an entry that is not a date in data row 41" in err
 
 
 @pytest.mark.parametrize(
@@ -396,3 +402,64 @@ def test_calendar_auto_and_none(capsys, tmp_path, monkeypatch, value, expected):
     )  # fmt: skip
     assert code == 0, err
     assert seen == {"gru": expected}
+
+
+def _long_file(path, rows_per_series=(60, 60, 40)):
+    """Monthly sales of three stores in long format, the third starting late, rows in the order a database gives."""
+    months = pd.date_range("2015-01-01", periods=max(rows_per_series), freq="MS")
+    rows = []
+    for k, (store, count) in enumerate(zip(("north", "south", "east"), rows_per_series)):
+        for i, month in enumerate(months[-count:]):
+            rows.append(f"{month:%Y-%m-%d},{store},{100 * (k + 1) + 10 * np.sin(i / 2) + i:.2f}")
+    rows.sort()  # by date, the stores mixed
+    return _write(path, "date,store,sales\n" + "\n".join(rows) + "\n")
+
+
+def test_a_long_file_of_several_series_is_compared_series_by_series(capsys, tmp_path):
+    csv = _long_file(tmp_path / "stores.csv")
+    code, out, err = run(capsys, "compare", "--csv", csv, "--models", "naive,ar", "--out", str(tmp_path / "r"),
+                         "--quiet")  # fmt: skip
+    assert code == 0, err
+    scores = pd.read_csv(tmp_path / "r" / "scores.csv")
+    assert set(scores["series"]) == {"north", "south", "east"} and set(scores["model"]) == {"naive", "ar"}
+    forecasts = pd.read_csv(tmp_path / "r" / "forecasts.csv")
+    assert set(forecasts["series"]) == {"north", "south", "east"}
+    # The late store has 40 months: the plan keeps half of them to train on at the first cutoff.
+    assert pd.to_datetime(forecasts["cutoff"]).min() >= pd.Timestamp("2016-09-01") + pd.DateOffset(months=19)
+    # Every printed row names its model, even where pandas would leave a repeated name blank.
+    rows = [line.split()[:2] for line in out.splitlines() if line.split()[1:2] in (["north"], ["south"], ["east"])]
+    assert len(rows) == 6 and all(model in ("naive", "ar") for model, _ in rows)
+    # Named explicitly, the same.
+    code, _, err = run(capsys, "compare", "--csv", csv, "--id-column", "store", "--target", "sales", "--models",
+                       "naive", "--out", str(tmp_path / "s"), "--quiet")  # fmt: skip
+    assert code == 0, err
+
+
+def test_several_target_columns_and_long_files_that_cannot_be_read(capsys, tmp_path):
+    days = pd.date_range("2020-01-01", periods=120, freq="D")
+    wide = _write(tmp_path / "w.csv", "date,high,low\n" + "\n".join(f"{d:%Y-%m-%d},{20 + i % 7},{10 + i % 5}"
+                                                                 for i, d in enumerate(days)))  # fmt: skip
+    code, _, err = run(capsys, "compare", "--csv", wide, "--target", "high,low", "--models", "naive",
+                       "--out", str(tmp_path / "w"), "--quiet")  # fmt: skip
+    assert code == 0, err
+    assert set(pd.read_csv(tmp_path / "w" / "scores.csv")["series"]) == {"high", "low"}
+    # A store with a month twice: the error names it.
+    csv = _long_file(tmp_path / "stores.csv")
+    twice = _write(tmp_path / "twice.csv", open(csv).read() + "2019-12-01,north,5\n")
+    code, _, err = run(capsys, "compare", "--csv", twice, "--id-column", "store", "--models", "naive", "--out",
+                       str(tmp_path / "t"))  # fmt: skip
+    assert code == 2 and "series 'north' of column 'store' has the date 2019-12-01" in err
+    # A gap inside one store's months stops the models that cannot train around it, naming the store.
+    lines = open(csv).read().splitlines()
+    holed = _write(tmp_path / "holed.csv", "\n".join(line for line in lines if line != lines[40]) + "\n")
+    store = lines[40].split(",")[1]
+    code, _, err = run(capsys, "compare", "--csv", holed, "--freq", "MS", "--fill", "none", "--models", "naive",
+                       "--out", str(tmp_path / "h"))  # fmt: skip
+    assert code == 2 and f"series {store!r} has 1 missing value(s)" in err
+    for argv, words in [
+        (["--csv", csv, "--id-column", "region"], "no column 'region'"),
+        (["--csv", csv, "--id-column", "store", "--target", "sales,sales"], "one target"),
+        (["--dataset", "wti", "--id-column", "store"], "--id-column reads a --csv"),
+    ]:
+        code, _, err = run(capsys, "compare", *argv, "--models", "naive", "--out", str(tmp_path / "x"))
+        assert code == 2 and words in err, (argv, err)

@@ -39,6 +39,17 @@ def test_a_global_network_forecasts_every_series_of_a_ragged_panel():
     assert list(quantiles.columns) == ["unique_id", "ds", 0.1, 0.5, 0.9]
 
 
+def test_dates_as_text_as_a_file_gives_them(tmp_path):
+    long = _long_panel()
+    long.to_csv(tmp_path / "long.csv", index=False)
+    read = pd.read_csv(tmp_path / "long.csv")  # text dates: pandas' string dtype since pandas 3, object before
+    wide = from_long(read)
+    assert isinstance(wide.index, pd.DatetimeIndex) and wide.index.freqstr == "MS"
+    read["ds"] = read["ds"].astype(object).where(read.index != 5, "soon")
+    with pytest.raises(ValueError, match="column 'ds' of df holds text that does not read as dates"):
+        from_long(read)
+
+
 def test_custom_column_names_and_a_series():
     long = _long_panel().rename(columns={"unique_id": "store", "ds": "month", "y": "sales"})
     wide = from_long(long, id_col="store", time_col="month", value_col="sales")
@@ -105,3 +116,19 @@ def test_a_ragged_panel_holds_out_the_validation_fraction_of_its_complete_window
     complete = 2 * f.n_windows_ - f.n_incomplete_windows_
     held_out = f.n_validation_windows_ * 2  # the last positions are complete in both series
     assert held_out == pytest.approx(0.1 * complete, abs=2)
+
+
+def test_a_series_that_starts_too_late_for_the_first_cutoff_is_named_before_any_training():
+    from tsrnn import backtest, compare
+
+    wide = from_long(_long_panel())  # s1 starts 20 months late
+    network = GRUForecaster(window=12, hidden_size=8, epochs=1, random_state=0)
+    with pytest.raises(ValueError, match=r"series 's1' has 10 observed value\(s\) .* initial=\d+ or more"):
+        backtest(network, wide, horizon=3, initial=30, progress=False)
+    with pytest.raises(ValueError, match="series 's1'"):
+        compare({"gru": network}, wide, horizon=3, initial=30, baseline="gru", progress=False)
+    # Left to the default, the first cutoff waits for the late series.
+    result = compare({"gru": network}, wide, horizon=3, step=12, baseline="gru", progress=False)
+    assert set(result.forecasts["series"]) == {"s0", "s1", "s2"}
+    with pytest.raises(ValueError, match="only 14 in all"):
+        backtest(network, wide["s0"].iloc[:14], horizon=3, initial=10, progress=False)

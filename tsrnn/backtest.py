@@ -154,6 +154,33 @@ def _chain_job(forecaster: Any, y: Any, X: Any, plan: BacktestPlan, indices: lis
     return (_run_chain, (forecaster, take_rows(y, y_rows), take_rows(X, X_rows), chain, indices[0]))
 
 
+def _check_first_window(forecaster: Any, plan: BacktestPlan) -> None:
+    """Refuse a plan whose first training window holds too few observed values of some series for the forecaster,
+    saying from which first training length on it would have enough."""
+    min_length = getattr(forecaster, "_min_length", None)
+    if not callable(min_length) or not plan.splits:
+        return
+    need = int(min_length())
+    values = plan.data.values.reshape(len(plan.data.values), -1)
+    train = plan.splits[0][0]
+    observed = (~np.isnan(values[train])).sum(axis=0)
+    if observed.min() >= need:
+        return
+    j = int(np.argmin(observed))
+    counts = np.cumsum(~np.isnan(values[:, j]))
+    enough = int(np.argmax(counts >= need)) + 1 if counts[-1] >= need else None
+    which = f"series {plan.data.columns[j]!r}" if values.shape[1] > 1 else "y"
+    advice = (
+        f"start later, with initial={enough} or more (the default initial waits for the latest-starting series)"
+        if enough
+        else f"there are only {int(counts[-1])} in all; use a longer series, or a shorter window or horizon"
+    )
+    raise ValueError(
+        f"{which} has {int(observed[j])} observed value(s) in the first training window ({len(train)} periods, up to "
+        f"{plan.data.index[train[-1]]}); {type(forecaster).__name__} needs at least {need}: {advice}."
+    )
+
+
 def fold_jobs(forecaster: Any, y: Any, X: Any, plan: BacktestPlan) -> list[tuple[Callable, tuple]]:
     """The backtest of one forecaster as jobs for ``run_jobs``; each returns a list of folds.
 
@@ -179,7 +206,15 @@ def fold_jobs(forecaster: Any, y: Any, X: Any, plan: BacktestPlan) -> list[tuple
     list of (callable, tuple)
         ``(function, args)`` pairs; the folds of ``function(*args)`` of every
         job, concatenated in order, are those of the backtest, oldest first.
+
+    Raises
+    ------
+    ValueError
+        When a series has fewer observed values at the first cutoff than the
+        forecaster needs (a series of a panel that starts late), before any
+        job runs.
     """
+    _check_first_window(forecaster, plan)
     if plan.independent:
         return [
             (

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from tsrnn import narrative
@@ -113,11 +114,15 @@ def _load_series(args: argparse.Namespace) -> tuple[pd.Series, pd.DataFrame | No
     from tsrnn.reading import read_series
 
     if args.csv is not None:
+        targets = _split_list(args.target)
         y, X = read_series(
-            args.csv, args.target, date_column=args.date_column, covariates=args.covariates or None, sep=args.sep,
-            dayfirst=args.dayfirst, freq=args.freq, fill=args.fill, cli=True,
+            args.csv, targets[0] if len(targets) == 1 else (targets or None), date_column=args.date_column,
+            covariates=args.covariates or None, sep=args.sep, dayfirst=args.dayfirst, freq=args.freq, fill=args.fill,
+            id_column=args.id_column, cli=True,
         )  # fmt: skip
     else:
+        if args.id_column is not None:
+            raise UserError("--id-column reads a --csv in long format; a shipped dataset has none")
         try:
             frame = load_dataset(args.dataset)
         except ValueError as error:
@@ -169,9 +174,10 @@ def _plan(y: pd.Series, args: argparse.Namespace) -> tuple[int, int, int]:
     from tsrnn._index import likely_freq
     from tsrnn._validation import check_series
 
-    name = f"column {y.name!r}"
+    name = f"column {y.name!r}" if isinstance(y, pd.Series) else "the series"
     try:
-        freq = check_series(y, name, allow_missing=True).freq
+        data = check_series(y, name, allow_missing=True)
+        freq = data.freq
     except ValueError as error:
         if "regularize" not in str(error) and "gaps" not in str(error):
             raise
@@ -185,10 +191,12 @@ def _plan(y: pd.Series, args: argparse.Namespace) -> tuple[int, int, int]:
             f"--fill interpolate (or --fill none to keep the gaps as missing values for the networks)"
         ) from None
     n = len(y)
+    # A panel whose series start late: the latest start decides how long the first training set must be.
+    shortest = n - int(np.argmax(~np.isnan(data.values), axis=0).max())
     try:
-        plan = default_plan(n, freq, args.horizon, args.step)
+        plan = default_plan(n, freq, args.horizon, args.step, shortest=shortest)
     except ValueError:
-        plan = default_plan(n, freq, 7, args.step)
+        plan = default_plan(n, freq, 7, args.step, shortest=shortest)
         plan.chosen["horizon"] = "7 (the index's frequency implies no default; pass --horizon)"
     horizon, step, initial = plan.horizon, args.step or plan.horizon, plan.initial
     if args.initial is not None or args.cutoffs is not None:
@@ -213,11 +221,15 @@ def _run(args: argparse.Namespace, names: list[str], baseline: str) -> None:
     y, X = _load_series(args)
     horizon, step, initial = _plan(y, args)
     models = {name: build_model(name, horizon, args) for name in names}
-    gaps = int(y.isna().sum())
+    # A panel's series may start late or end early; only the gaps inside a series are missing values.
+    inside = y.to_frame() if isinstance(y, pd.Series) else y
+    inside = inside.isna() & inside.ffill().notna() & inside.bfill().notna()
+    gaps = int(inside.to_numpy().sum())
     refusing = [n for n, m in models.items() if not getattr(m, "allows_missing", False)]
     if gaps and refusing:
+        where = f"column {y.name!r}" if isinstance(y, pd.Series) else f"series {inside.any().idxmax()!r}"
         raise UserError(
-            f"column {y.name!r} has {gaps} missing value(s), which {', '.join(refusing)} cannot use; fill them "
+            f"{where} has {gaps} missing value(s), which {', '.join(refusing)} cannot use; fill them "
             f"with --fill interpolate (or --fill ffill), or compare only models that train around gaps "
             f"(ridge, rnn, lstm, gru)"
         )
@@ -243,7 +255,7 @@ def _run(args: argparse.Namespace, names: list[str], baseline: str) -> None:
     print(comparison.headline())
     print()
     with pd.option_context("display.width", 200, "display.max_columns", 30):
-        print(comparison.summary().to_string())
+        print(comparison.summary().to_string(sparsify=False))
     print()
     for sentence in comparison.verdicts():
         print(sentence)
@@ -372,7 +384,14 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     source.add_argument(
         "--target",
         default=None,
-        help="the column to forecast (default: the dataset's main one; for --csv, its one column of values)",
+        help="the column to forecast (default: the dataset's main one; for --csv, its one column of values); "
+        "several, comma-separated, compare the models on each series of the panel",
+    )
+    source.add_argument(
+        "--id-column",
+        default=None,
+        help="the column naming the series of a --csv in long format, one row per series and date (default: the "
+        "one text column, when the dates repeat)",
     )
     source.add_argument("--last", type=_positive, default=None, help="use only the last N observations")
     folds = parser.add_argument_group("folds")

@@ -55,8 +55,14 @@ def from_long(df: pd.DataFrame, id_col: str = "unique_id", time_col: str = "ds",
             f"e.g. df.groupby([{id_col!r}, {time_col!r}], as_index=False)[{value_col!r}].mean()."
         )
     times = df[time_col]
-    if times.dtype == object:
-        times = pd.to_datetime(times)
+    # Dates read from a file are text: object dtype, or pandas' string dtype since pandas 3.
+    if times.dtype == object or pd.api.types.is_string_dtype(times.dtype):
+        try:
+            times = pd.to_datetime(times)
+        except (ValueError, TypeError) as error:
+            raise ValueError(
+                f"column {time_col!r} of df holds text that does not read as dates (e.g. {times.iloc[0]!r}): {error}"
+            ) from None
     order = list(pd.unique(df[id_col]))
     wide = pd.DataFrame(
         {time_col: times.to_numpy(), id_col: df[id_col].to_numpy(), value_col: df[value_col].to_numpy()}

@@ -13,6 +13,7 @@ spreadsheets on Windows write.
 from __future__ import annotations
 
 import csv
+import itertools
 import re
 import warnings
 from pathlib import Path
@@ -202,9 +203,12 @@ def _find_date_column(frame: pd.DataFrame, path: Path, separator: str, cli: bool
         numbers = pd.api.types.is_numeric_dtype(column.dtype)
         # A numeric first column counts only as years; any other number column is a value, not a time.
         if len(column) and (not numbers or (column % 1 == 0).all() and column.between(1000, 2999).all()):
-            for dayfirst in (False, True):  # dd.mm.yyyy reads only day-first: the column is found, the reader asks
+            # A note of a line or three below the data (a source, a licence) does not hide the dates above it:
+            # the column is found here, and reading it names the note.
+            bodies = [column] + ([column.iloc[:-k] for k in (1, 2, 3)] if len(column) >= 10 and not numbers else [])
+            for body, dayfirst in itertools.product(bodies, (False, True)):  # dd.mm.yyyy reads only day-first
                 try:
-                    _time_index(column, dayfirst, str(first), cli)
+                    _time_index(body, dayfirst, str(first), cli)
                     return first
                 except ValueError:
                     pass
@@ -280,18 +284,20 @@ def read_series(
     dayfirst: bool = False,
     freq: str | None = None,
     fill: str | None = None,
+    id_column: str | None = None,
     cli: bool = False,
-) -> tuple[pd.Series, pd.DataFrame | None]:
-    """Read one series (and optional covariate columns) from a CSV file.
+) -> tuple[pd.Series | pd.DataFrame, pd.DataFrame | None]:
+    """Read one series (and optional covariate columns), or a panel of many, from a CSV file.
 
     Parameters
     ----------
     path : str or Path
         The file.
-    target : str, optional
+    target : str or list of str, optional
         The column to forecast; by default the file's one column of values
         besides the dates and ``covariates`` (an error names the candidates
-        when there are several).
+        when there are several). A list of columns reads a panel: one series
+        per column.
     date_column : str, optional
         The column of dates (or years, year-months, year-quarters, integer
         steps). By default ``date``, else ``year`` with ``month`` or
@@ -314,16 +320,25 @@ def read_series(
         ``fill`` the series is returned as read, except that weekday dates
         lacking a few weekdays (holidays) get a ``CustomBusinessDay``
         frequency with those weekdays as its holidays, with a warning.
+    id_column : str, optional
+        The column naming the series of a file in long format (one row per
+        series and date, as databases and ``to_long`` write panels): the
+        result is a panel, one column per series in order of first
+        appearance, NaN where a series has no row (a late start). By default
+        a file whose dates repeat is read this way when exactly one column
+        holds text that is not numbers and names each date once per series.
     cli : bool, default=False
         Word the errors with command-line options (``--sep``) instead of
         Python arguments (``sep=``).
 
     Returns
     -------
-    y : pd.Series
-        The target on a DatetimeIndex, PeriodIndex or integer index, sorted.
+    y : pd.Series or pd.DataFrame
+        The target on a DatetimeIndex, PeriodIndex or integer index, sorted;
+        a DataFrame with a column per series for a panel (a list of targets,
+        or a long file).
     X : pd.DataFrame or None
-        The covariate columns on the same index.
+        The covariate columns on the same index (a single series only).
     """
     path = Path(path)
     if not path.is_file():
@@ -349,14 +364,31 @@ def read_series(
             f"{path} has no column {date_column!r} (set {_option('date_column', cli)}); columns: {columns}.{hint}"
         )
     dates = parts or [date_column]
+    if id_column is None and target is None or isinstance(target, str):
+        id_column = id_column or _find_id_column(frame, dates, covariates or [])
+    if id_column is not None and id_column not in frame.columns:
+        raise ValueError(f"{path} has no column {id_column!r} (set {_option('id_column', cli)}); columns: {columns}.")
+    if id_column is not None and (covariates or not isinstance(target, str | None)):
+        raise InvalidParameterError(
+            f"a file in long format ({'--id-column ' if cli else 'id_column='}{id_column}) is read with one target "
+            "column and no "
+            "covariates; pass a single target."
+        )
     if target is None:
-        target = _find_target(frame, path, [*dates, *(covariates or [])], cli)
-    wanted = [target, *(covariates or [])]
+        target = _find_target(frame, path, [*dates, *([id_column] if id_column else []), *(covariates or [])], cli)
+    targets = [target] if isinstance(target, str) else list(target)
+    if not targets or len(set(targets)) < len(targets):
+        raise InvalidParameterError(f"target must name one column, or several once each; got {target!r}.")
+    wanted = [*targets, *(covariates or [])]
     missing = [c for c in wanted if c not in frame.columns]
     if missing:
         raise ValueError(f"{path} has no column {missing[0]!r}; columns: {columns}.")
-    if target in (covariates or []):
-        raise InvalidParameterError(f"covariates must not include the target {target!r}.")
+    if set(targets) & set(covariates or []):
+        raise InvalidParameterError(
+            f"covariates must not include the target {sorted(set(targets) & set(covariates))[0]!r}."
+        )
+    if covariates and len(targets) > 1:
+        raise InvalidParameterError("covariates are read for a single target column; pass one target.")
     undated = frame[dates].isna().any(axis=1)
     if undated.any():
         warnings.warn(
@@ -370,10 +402,14 @@ def read_series(
         frame.index = _parts_index(frame, parts)
     else:
         frame.index = _time_index(frame[date_column], dayfirst, date_column, cli)
-    frame = frame[wanted].sort_index()
+    ids = frame[id_column] if id_column is not None else None
+    frame = frame[wanted]
     for column in wanted:
         if not pd.api.types.is_numeric_dtype(frame[column].dtype):
             frame[column] = _numbers(frame[column].astype(object), column, decimal_comma=separator == ";")
+    if ids is not None:
+        frame = _wide(frame[targets[0]], ids, id_column)
+    frame = frame.sort_index()
     if freq is None and fill is None and isinstance(frame.index, pd.DatetimeIndex):
         frame.index = _business_days(frame.index, str(path.name))
     if freq is not None or fill is not None:
@@ -382,7 +418,44 @@ def read_series(
             frame = regularize(frame, freq=freq, fill=fill_method, name=str(path.name))
         elif fill_method is not None:
             frame = frame.interpolate() if fill_method == "interpolate" else frame.ffill()
-    y = frame[target]
+    y = frame if ids is not None else frame[targets[0]] if isinstance(target, str) else frame[targets]
     y.attrs = dict(frame.attrs)
     X = frame[covariates] if covariates else None
     return y, X
+
+
+def _find_id_column(frame: pd.DataFrame, dates: list, exclude: list) -> str | None:
+    """The column naming the series of a long file: dates repeat, and exactly one text column (not numbers
+    written as text) names each date once per series. None for a file of one series."""
+    if not frame[dates].duplicated().any():
+        return None
+    candidates = []
+    for column in frame.columns:
+        if column in dates or column in exclude or pd.api.types.is_numeric_dtype(frame[column].dtype):
+            continue
+        text = frame[column].dropna().astype(str)
+        as_numbers = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
+        if len(text) and as_numbers.notna().mean() < 0.5 and text.nunique() >= 2:
+            candidates.append(column)
+    if len(candidates) != 1 or frame[[*dates, candidates[0]]].duplicated().any():
+        return None
+    return candidates[0]
+
+
+def _wide(values: pd.Series, ids: pd.Series, id_column: str) -> pd.DataFrame:
+    """A long column of values (one row per series and date) as a panel, one column per series."""
+    ids = ids.astype(str).str.strip().to_numpy()
+    if pd.isna(ids).any() or (ids == "nan").any():
+        raise ValueError(f"column {id_column!r} has rows that name no series; fill or remove them.")
+    keyed = pd.DataFrame({"series": ids, "value": values.to_numpy()}, index=values.index).set_index(
+        "series", append=True
+    )
+    if keyed.index.has_duplicates:
+        time, name = keyed.index[keyed.index.duplicated()][0]
+        raise ValueError(
+            f"series {name!r} of column {id_column!r} has the date {time} more than once; aggregate the file first."
+        )
+    order = list(pd.unique(ids))
+    wide = keyed["value"].unstack("series")[order]
+    wide.columns.name = None
+    return wide
