@@ -456,6 +456,16 @@ def test_several_target_columns_and_long_files_that_cannot_be_read(capsys, tmp_p
     code, _, err = run(capsys, "compare", "--csv", holed, "--freq", "MS", "--fill", "none", "--models", "naive",
                        "--out", str(tmp_path / "h"))  # fmt: skip
     assert code == 2 and f"series {store!r} has 1 missing value(s)" in err
+    # Stores numbered, not named: nothing tells the reader which column names them, so it asks.
+    numbered = _write(tmp_path / "numbered.csv", open(csv).read().replace(",north,", ",1,").replace(",south,", ",2,")
+                      .replace(",east,", ",3,"))  # fmt: skip
+    code, _, err = run(capsys, "compare", "--csv", numbered, "--target", "sales", "--models", "naive", "--out",
+                       str(tmp_path / "n"))  # fmt: skip
+    assert code == 2 and "name the column that tells them apart with --id-column (columns besides" in err
+    code, _, err = run(capsys, "compare", "--csv", numbered, "--id-column", "store", "--models", "naive", "--out",
+                       str(tmp_path / "n"), "--quiet")  # fmt: skip
+    assert code == 0, err
+    assert set(pd.read_csv(tmp_path / "n" / "scores.csv")["series"].astype(str)) == {"1", "2", "3"}
     for argv, words in [
         (["--csv", csv, "--id-column", "region"], "no column 'region'"),
         (["--csv", csv, "--id-column", "store", "--target", "sales,sales"], "one target"),
@@ -463,3 +473,35 @@ def test_several_target_columns_and_long_files_that_cannot_be_read(capsys, tmp_p
     ]:
         code, _, err = run(capsys, "compare", *argv, "--models", "naive", "--out", str(tmp_path / "x"))
         assert code == 2 and words in err, (argv, err)
+
+
+def test_spreadsheet_exports_with_empty_columns_spaced_thousands_and_split_date_and_time(capsys, tmp_path):
+    days = pd.date_range("2022-01-01", periods=120, freq="D")
+    # Excel's "CSV UTF-8": a byte-order mark, separators past the last column, lines of separators alone.
+    text = "date,load,,\n" + "\n".join(f"{d:%Y-%m-%d},{10 + i % 7}.5,," for i, d in enumerate(days)) + "\n,,,\n,,,\n"
+    (tmp_path / "excel.csv").write_bytes(("\ufeff" + text).encode("utf-8"))
+    code, _, err = run(capsys, "compare", "--csv", str(tmp_path / "excel.csv"), "--models", "naive", "--out",
+                       str(tmp_path / "e"), "--quiet")  # fmt: skip
+    assert code == 0, err
+    assert pd.read_csv(tmp_path / "e" / "forecasts.csv")["series"].eq("load").all()
+    # A French export: thousands grouped by (no-break) spaces, decimal commas.
+    text = "Date;Consommation\n" + "\n".join(f"{d:%d/%m/%Y};1\u00a0{i % 9}34,5" for i, d in enumerate(days))
+    (tmp_path / "fr.csv").write_text(text, encoding="utf-8")
+    code, _, err = run(capsys, "compare", "--csv", str(tmp_path / "fr.csv"), "--dayfirst", "--models", "naive",
+                       "--out", str(tmp_path / "f"), "--quiet")  # fmt: skip
+    assert code == 0, err
+    assert pd.read_csv(tmp_path / "f" / "forecasts.csv")["y_true"].between(1034.5, 1834.5).all()
+    # Date and time of day in two columns, and the hour alone (1 to 24, hours ending at that time).
+    hours = pd.date_range("2022-01-01 01:00", periods=24 * 14, freq="h")
+    clock = "Date,Time,MW\n" + "\n".join(f"{h:%Y-%m-%d},{h:%H:%M},{100 + h.hour % 12}" for h in hours)
+    ending = "date,hour,MW\n" + "\n".join(
+        f"{(h - pd.Timedelta(hours=1)):%Y-%m-%d},{(h - pd.Timedelta(hours=1)).hour + 1},{100 + h.hour % 12}"
+        for h in hours
+    )
+    for name, text in (("clock", clock), ("ending", ending)):
+        code, out, err = run(capsys, "compare", "--csv", _write(tmp_path / f"{name}.csv", text), "--models", "naive",
+                             "--out", str(tmp_path / name), "--quiet")  # fmt: skip
+        assert code == 0, (name, err)
+        forecasts = pd.read_csv(tmp_path / name / "forecasts.csv", parse_dates=["timestamp"])
+        assert forecasts["timestamp"].max() == hours[-1], name  # the same instants both ways
+        assert forecasts.groupby("cutoff").size().eq(24).all(), name  # hourly: a day ahead

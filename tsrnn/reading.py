@@ -5,9 +5,10 @@ a notebook can read a file the same way. Dates may be full dates or times
 (day-first or not, with time-zone offsets that change with daylight saving
 time), years, year-months (``2020-01``, ``2020M01``), year-quarters
 (``2020Q1``, ``2020 Q1``, ``Q1 2020``) and ISO weeks (``2020-W05``) as periods,
-separate year and month (or quarter, or month and day) columns, or plain
-integer steps. Files that are not UTF-8 are read as Windows-1252, the encoding
-spreadsheets on Windows write.
+separate year and month (or quarter, or month and day) columns, a date and a
+time-of-day column, or plain integer steps. Files that are not UTF-8 are read
+as Windows-1252, the encoding spreadsheets on Windows write. A file in long
+format (a column naming the series) is read as a panel.
 """
 
 from __future__ import annotations
@@ -128,10 +129,32 @@ _DATE_PARTS = ({"year", "month", "day"}, {"year", "quarter"}, {"year", "month"})
 _PART_LIMITS = {"quarter": 4, "month": 12, "day": 31}
 
 
+#: A time of day as loggers and energy exports write it beside the date: 13:00, 13:00:00, or the hour alone.
+_CLOCK = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
+
+
+def _date_and_time(frame: pd.DataFrame, names: dict) -> list | None:
+    """A column of days and a column of times of day (``time`` or ``hour``), when they are the file's only
+    date-like columns: read together as timestamps. None otherwise."""
+    dated = [n for n in names if n in (*_DATE_NAMES, "day", "hour")]
+    clock = [n for n in dated if n in ("time", "hour")]
+    days = [n for n in dated if n in ("date", "day")]
+    if len(dated) != 2 or len(clock) != 1 or len(days) != 1:
+        return None
+    times = frame[names[clock[0]]].dropna()
+    if pd.api.types.is_numeric_dtype(times.dtype):
+        fits = bool(len(times)) and (times % 1 == 0).all() and times.between(0, 24).all()
+    else:
+        fits = bool(len(times)) and times.astype(str).str.strip().str.fullmatch(_CLOCK).all()
+    return [names[days[0]], names[clock[0]]] if fits else None
+
+
 def _date_parts(frame: pd.DataFrame) -> list | None:
-    """The columns of a date's parts (year and month, year and quarter, year, month and day) when they are the
-    file's only date-like columns and hold whole numbers in range; None otherwise."""
+    """The columns of a date's parts (year and month, year and quarter, year, month and day, a date and a time
+    of day) when they are the file's only date-like columns and hold whole numbers in range; None otherwise."""
     names = {str(c).strip().lower(): c for c in frame.columns}
+    if len(names) == len(frame.columns) and (clock := _date_and_time(frame, names)) is not None:
+        return clock
     parts = {n for n in names if n in (*_DATE_NAMES, "day")}
     if parts not in _DATE_PARTS or len(names) != len(frame.columns):
         return None
@@ -145,8 +168,23 @@ def _date_parts(frame: pd.DataFrame) -> list | None:
     return columns if in_range else None
 
 
-def _parts_index(frame: pd.DataFrame, columns: list) -> pd.Index:
-    """The periods (year and month or quarter) or dates (year, month and day) of the date-part columns."""
+def _parts_index(frame: pd.DataFrame, columns: list, dayfirst: bool = False) -> pd.Index:
+    """The periods (year and month or quarter), dates (year, month and day) or timestamps (a date and a time of
+    day) of the date-part columns."""
+    if str(columns[-1]).strip().lower() in ("time", "hour"):
+        days = _time_index(frame[columns[0]], dayfirst, str(columns[0]), cli=False)
+        if not isinstance(days, pd.DatetimeIndex) or (days != days.normalize()).any():
+            raise ValueError(f"column {columns[0]!r} holds no days to add the times of {columns[1]!r} to.")
+        clock = frame[columns[1]]
+        # An hour alone counts whole hours; "24" (an hour ending at midnight) is the next day's first instant.
+        offsets = (
+            pd.to_timedelta(clock.to_numpy(), unit="h")
+            if pd.api.types.is_numeric_dtype(clock.dtype)
+            else pd.to_timedelta(
+                clock.astype(str).str.strip().where(lambda t: t.str.count(":") == 2, lambda t: t + ":00")
+            )
+        )
+        return pd.DatetimeIndex(days + offsets)
     fields = {str(c).strip().lower(): frame[c].astype("int64").to_numpy() for c in columns}
     if "day" in fields:
         stamps = pd.to_datetime(pd.DataFrame(fields)[["year", "month", "day"]], errors="coerce")
@@ -226,14 +264,16 @@ def _find_date_column(frame: pd.DataFrame, path: Path, separator: str, cli: bool
     )
 
 
-def _find_target(frame: pd.DataFrame, path: Path, exclude: list, cli: bool) -> str:
+def _find_target(frame: pd.DataFrame, path: Path, exclude: list, cli: bool, decimal_comma: bool = False) -> str:
     """The one column that can be forecast when none is named: not the dates, not a covariate, holding numbers."""
     candidates = [c for c in frame.columns if c not in exclude]
     values = [
         c
         for c in candidates
         if pd.api.types.is_numeric_dtype(frame[c].dtype)
-        or pd.to_numeric(frame[c].astype(str).str.replace(",", "", regex=False), errors="coerce").notna().any()
+        and frame[c].notna().any()
+        or not pd.api.types.is_numeric_dtype(frame[c].dtype)
+        and _as_numbers(frame[c].astype(object), decimal_comma).notna().any()
     ]
     if len(values) == 1:
         return values[0]
@@ -251,18 +291,29 @@ def _day_first_likely(text: pd.Series) -> bool:
     return bool((parts[0].astype(int) > 12).any())
 
 
-def _numbers(column: pd.Series, name: str, decimal_comma: bool = False) -> pd.Series:
-    """A text column as numbers; entries that are not numbers become missing values, with a warning.
+# Thousands separators between digits other than the comma: spaces (plain, no-break and narrow no-break, as French
+# and Scandinavian exports write them) and the apostrophe (Swiss).
+_DIGIT_GROUPS = re.compile(r"(?<=\d)[ \u00a0\u202f'](?=\d{3})")
 
-    A comma is a decimal mark in files separated by semicolons, a thousands separator otherwise.
-    """
-    text = column.astype(str).str.strip()
+
+def _as_numbers(column: pd.Series, decimal_comma: bool = False) -> pd.Series:
+    """A text column as numbers, NaN where an entry is not one (see :func:`_numbers`)."""
+    text = column.astype(str).str.strip().str.replace(_DIGIT_GROUPS, "", regex=True)
     text = (
         text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
         if decimal_comma
         else (text.str.replace(",", "", regex=False))
     )
-    numbers = pd.to_numeric(text.where(column.notna()), errors="coerce")
+    return pd.to_numeric(text.where(column.notna()), errors="coerce")
+
+
+def _numbers(column: pd.Series, name: str, decimal_comma: bool = False) -> pd.Series:
+    """A text column as numbers; entries that are not numbers become missing values, with a warning.
+
+    A comma is a decimal mark in files separated by semicolons, a thousands separator otherwise; spaces and
+    apostrophes between groups of three digits are thousands separators.
+    """
+    numbers = _as_numbers(column, decimal_comma)
     unreadable = numbers.isna() & column.notna()
     if unreadable.any():
         warnings.warn(
@@ -302,7 +353,9 @@ def read_series(
         The column of dates (or years, year-months, year-quarters, integer
         steps). By default ``date``, else ``year`` with ``month`` or
         ``quarter`` (or ``month`` and ``day``) columns of whole numbers,
-        read together, else the one column named like a date
+        read together, else ``date`` (or ``day``) with ``time`` (``13:00``)
+        or ``hour`` (0-24) columns, read together as timestamps, else the
+        one column named like a date
         (``Date``, ``time``, ``timestamp``, ``ds``, ``year``, ``month``, ...,
         in any case), else the first column when it holds dates or years.
     covariates : list of str, optional
@@ -352,6 +405,11 @@ def read_series(
             frame = pd.read_csv(path, sep=separator, encoding="cp1252")
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
         raise ValueError(f"cannot read {path} as CSV: {error}") from None
+    # Spreadsheets export separators past the last column and lines of separators alone: columns without a name
+    # or a value, and rows without any value, hold nothing to read.
+    unnamed = [c for c in frame.columns if str(c).startswith("Unnamed: ") and frame[c].isna().all()]
+    frame = frame.drop(columns=unnamed)
+    frame = frame[frame.notna().any(axis=1)]
     columns = ", ".join(map(str, frame.columns))
     parts = _date_parts(frame) if date_column is None else None
     if parts is None and date_column is None:
@@ -375,7 +433,8 @@ def read_series(
             "covariates; pass a single target."
         )
     if target is None:
-        target = _find_target(frame, path, [*dates, *([id_column] if id_column else []), *(covariates or [])], cli)
+        exclude = [*dates, *([id_column] if id_column else []), *(covariates or [])]
+        target = _find_target(frame, path, exclude, cli, decimal_comma=separator == ";")
     targets = [target] if isinstance(target, str) else list(target)
     if not targets or len(set(targets)) < len(targets):
         raise InvalidParameterError(f"target must name one column, or several once each; got {target!r}.")
@@ -399,10 +458,20 @@ def read_series(
         )
         frame = frame[~undated]
     if parts is not None:
-        frame.index = _parts_index(frame, parts)
+        frame.index = _parts_index(frame, parts, dayfirst)
     else:
         frame.index = _time_index(frame[date_column], dayfirst, date_column, cli)
     ids = frame[id_column] if id_column is not None else None
+    if ids is None and frame.index.has_duplicates:
+        first = frame.index[frame.index.duplicated()][0]
+        others = [str(c) for c in frame.columns if c not in (*dates, *wanted)]
+        raise ValueError(
+            f"{path.name}: the date {first} appears {int((frame.index == first).sum())} times in "
+            f"{', '.join(map(repr, dates))}. If the file holds several series in long format, name the column that "
+            f"tells them apart with {_option('id_column', cli)}"
+            + (f" (columns besides the dates and {target!r}: {', '.join(others)})" if others else "")
+            + "; if it is one series, aggregate the rows of each date first."
+        )
     frame = frame[wanted]
     for column in wanted:
         if not pd.api.types.is_numeric_dtype(frame[column].dtype):
@@ -434,8 +503,7 @@ def _find_id_column(frame: pd.DataFrame, dates: list, exclude: list) -> str | No
         if column in dates or column in exclude or pd.api.types.is_numeric_dtype(frame[column].dtype):
             continue
         text = frame[column].dropna().astype(str)
-        as_numbers = pd.to_numeric(text.str.replace(",", "", regex=False), errors="coerce")
-        if len(text) and as_numbers.notna().mean() < 0.5 and text.nunique() >= 2:
+        if len(text) and _as_numbers(text).notna().mean() < 0.5 and text.nunique() >= 2:
             candidates.append(column)
     if len(candidates) != 1 or frame[[*dates, candidates[0]]].duplicated().any():
         return None
