@@ -37,6 +37,7 @@ from tsrnn import (
     make_windows,
     metrics,
     regularize,
+    to_long,
 )
 from tsrnn.testing import synthetic_series
 
@@ -128,6 +129,16 @@ def _series_cases() -> list[Case]:
         "unsorted index": (lambda: y.iloc[::-1], "error", "sort_index"),
         "duplicated timestamps": (lambda: pd.concat([y.iloc[:60], y.iloc[59:]]), "error", "duplicated"),
         "irregular dates": (lambda: y.drop(y.index[[3, 50]]), "error", "regularize"),
+        "a table in long format": (
+            lambda: to_long(_frame()),
+            "error",
+            "from_long(y, id_col='unique_id', time_col='ds', value_col='y')",
+        ),
+        "a long table indexed by date": (
+            lambda: to_long(_frame()).set_index("ds"),
+            "error",
+            "from_long(y.reset_index(), id_col='unique_id', time_col='ds'",
+        ),
         "weekdays with holidays missing": (
             lambda: _prices().drop(_prices().index[[7, 40]]),
             "error",

@@ -290,6 +290,25 @@ def _is_number_dtype(dtype: Any) -> bool:
     )
 
 
+def _long_hint(y: Any, column: Any, name: str) -> str:
+    """For a table in long format (a text column naming the series, with repeated dates): how to make it wide."""
+    if not isinstance(y, pd.DataFrame) or y.shape[1] < 2:
+        return ""
+    times = [c for c in y.columns if c != column and not _is_number_dtype(y[c].dtype)]
+    values = [c for c in y.columns if c != column and _is_number_dtype(y[c].dtype)]
+    repeated = y.index.has_duplicates or any(y[c].duplicated().any() for c in times)
+    if not repeated or len(values) != 1:
+        return ""
+    if len(times) == 1:
+        call = f"tsrnn.from_long({name}, id_col={column!r}, time_col={times[0]!r}, value_col={values[0]!r})"
+    elif not times:  # the dates are the index
+        time = repr(y.index.name) if y.index.name is not None else "'index'"
+        call = f"tsrnn.from_long({name}.reset_index(), id_col={column!r}, time_col={time}, value_col={values[0]!r})"
+    else:
+        return ""
+    return f" It looks like a table in long format (one row per series and date): make it one column per series with {call}."
+
+
 def _check_values(y: Any, columns: list, name: str, allow_missing: bool | str = False) -> np.ndarray:
     """Return the values of ``y`` as a (n_timestamps, n_series) float64 copy; NaN only where allowed.
 
@@ -299,7 +318,7 @@ def _check_values(y: Any, columns: list, name: str, allow_missing: bool | str = 
     for column, dtype in zip(columns, dtypes):
         if not _is_number_dtype(dtype):
             where = f"column {column!r} has" if isinstance(y, pd.DataFrame) else "got"
-            raise TypeError(f"{name} must hold real numbers; {where} dtype {dtype}.")
+            raise TypeError(f"{name} must hold real numbers; {where} dtype {dtype}.{_long_hint(y, column, name)}")
     values = np.array(y.to_numpy() if isinstance(y, (pd.Series, pd.DataFrame)) else y, dtype=np.float64, copy=True)
     values = values.reshape(len(values), len(columns))
     infinite = np.isinf(values)
