@@ -505,3 +505,9 @@ def test_spreadsheet_exports_with_empty_columns_spaced_thousands_and_split_date_
         forecasts = pd.read_csv(tmp_path / name / "forecasts.csv", parse_dates=["timestamp"])
         assert forecasts["timestamp"].max() == hours[-1], name  # the same instants both ways
         assert forecasts.groupby("cutoff").size().eq(24).all(), name  # hourly: a day ahead
+    # Local clock times repeat the hour when daylight saving time ends: the error says so, not "long format".
+    local = pd.date_range("2022-10-28", periods=24 * 5, freq="h", tz="Europe/Berlin")
+    text = "Date,Time,MW\n" + "\n".join(f"{h:%Y-%m-%d},{h:%H:%M},{100 + h.hour % 12}" for h in local)
+    code, _, err = run(capsys, "compare", "--csv", _write(tmp_path / "dst.csv", text), "--models", "naive", "--out",
+                       str(tmp_path / "dst"))  # fmt: skip
+    assert code == 2 and "(first 2022-10-30 02:00:00), as local clock times do when daylight saving" in err

@@ -463,7 +463,19 @@ def read_series(
         frame.index = _time_index(frame[date_column], dayfirst, date_column, cli)
     ids = frame[id_column] if id_column is not None else None
     if ids is None and frame.index.has_duplicates:
-        first = frame.index[frame.index.duplicated()][0]
+        repeated = frame.index.duplicated()
+        first = frame.index[repeated][0]
+        if repeated.mean() < 0.1:  # a few repeats: the same series measured twice, not several series
+            clock = isinstance(frame.index, pd.DatetimeIndex) and (frame.index != frame.index.normalize()).any()
+            why = (
+                ", as local clock times do when daylight saving time ends; write the times with their UTC offset, or"
+                if clock
+                else ";"
+            )
+            raise ValueError(
+                f"{path.name}: {int(repeated.sum())} date(s) in {', '.join(map(repr, dates))} appear more than once "
+                f"(first {first}){why} aggregate the rows of each date first."
+            )
         others = [str(c) for c in frame.columns if c not in (*dates, *wanted)]
         raise ValueError(
             f"{path.name}: the date {first} appears {int((frame.index == first).sum())} times in "
