@@ -425,6 +425,8 @@ def _backtest_cases() -> list[Case]:
         Case("backtest: a panel series starting after the first cutoff", lambda: backtest(
             GRUForecaster(**FAST), _frame().assign(late=lambda f: f.iloc[:, 0].where(np.arange(len(f)) >= 95)),
             horizon=3, initial=100, progress=False), "error", "series 'late' has 5 observed value(s)"),
+        Case("backtest: a network with an invalid window", lambda: backtest(GRUForecaster(window=None), y, horizon=3,
+             initial=100, progress=False), "error", "window of GRUForecaster must be a positive int"),
         Case("walk forward: step 0", lambda: WalkForward(horizon=3, step=0).cutoffs(y), "error", "step"),
         Case("walk forward: train_length 0", lambda: WalkForward(horizon=3, scheme="sliding", train_length=0,
              initial=50).cutoffs(y), "error", "train_length"),

@@ -511,3 +511,77 @@ def test_spreadsheet_exports_with_empty_columns_spaced_thousands_and_split_date_
     code, _, err = run(capsys, "compare", "--csv", _write(tmp_path / "dst.csv", text), "--models", "naive", "--out",
                        str(tmp_path / "dst"))  # fmt: skip
     assert code == 2 and "(first 2022-10-30 02:00:00), as local clock times do when daylight saving" in err
+
+
+def test_times_of_day_hours_and_series_names_as_exports_write_them(capsys, tmp_path):
+    from tsrnn.reading import read_series
+
+    hours = pd.date_range("2024-01-01", periods=24 * 10, freq="h")
+    load = [f"{100 + h.hour % 12}" for h in hours]
+    files = {
+        # 12-hour clock times: the hours, not 24 series named by the time
+        "ampm": "date,time,load\n" + "\n".join(f"{h:%Y-%m-%d},{h:%I:%M %p},{v}" for h, v in zip(hours, load)),
+        # a grid operator's intervals of the day, read as their start, with day-first dates
+        "intervals": "Date;Time;Load\n" + "\n".join(
+            f"{h:%d.%m.%Y};{h:%H:%M} - {h + pd.Timedelta(hours=1):%H:%M};{v}" for h, v in zip(hours, load)),
+        # year, month, day and hour columns (an air-quality station's layout)
+        "parts": "No,year,month,day,hour,pm25\n" + "\n".join(
+            f"{i},{h.year},{h.month},{h.day},{h.hour},{v}" for i, (h, v) in enumerate(zip(hours, load))),
+    }  # fmt: skip
+    for name, text in files.items():
+        y, _ = read_series(_write(tmp_path / f"{name}.csv", text), dayfirst=name == "intervals",
+                           target="pm25" if name == "parts" else None)  # fmt: skip
+        assert isinstance(y, pd.Series) and y.index.equals(pd.DatetimeIndex(hours)), name
+    # Full timestamps in a column beside the dates: the error says to read them instead.
+    full = _write(tmp_path / "full.csv", "date,time,load\n" + "\n".join(
+        f"{h:%Y-%m-%d},{h:%Y-%m-%d %H:%M:%S},{v}" for h, v in zip(hours, load)))  # fmt: skip
+    code, _, err = run(capsys, "compare", "--csv", full, "--models", "naive", "--out", str(tmp_path / "o"))
+    assert code == 2 and "pass --date-column time" in err
+    # Regions named NA (North America) are series names, not missing values; a header with a comma is one column.
+    days = pd.date_range("2023-01-01", periods=60, freq="D")
+    rows = [f"{d:%Y-%m-%d},{region},{10 + i % 7 + k}" for i, d in enumerate(days) for k, region in
+            enumerate(("EU", "NA", "APAC"))]  # fmt: skip
+    y, _ = read_series(_write(tmp_path / "regions.csv", "date,region,sales\n" + "\n".join(rows)))
+    assert list(y.columns) == ["EU", "NA", "APAC"] and y.notna().all().all()
+    priced = _write(tmp_path / "priced.csv", 'date,"Price, USD",Volume\n' + "\n".join(
+        f"{d:%Y-%m-%d},{10 + i % 7},{i}" for i, d in enumerate(days)))  # fmt: skip
+    code, _, err = run(capsys, "compare", "--csv", priced, "--target", "Price, USD", "--models", "naive", "--out",
+                       str(tmp_path / "p"), "--quiet")  # fmt: skip
+    assert code == 0, err
+
+
+def test_panel_files_whose_series_end_early_or_have_gaps_are_refused_by_name(capsys, tmp_path):
+    days = pd.date_range("2023-01-01", periods=120, freq="D")
+    rows = [f"{d:%Y-%m-%d},A,{10 + i % 7}" for i, d in enumerate(days)]
+    rows += [f"{d:%Y-%m-%d},B,{20 + i % 5}" for i, d in enumerate(days[:60])]  # B stops after 60 days
+    ended = _write(tmp_path / "ended.csv", "date,id,value\n" + "\n".join(rows))
+    for fill in ([], ["--fill", "ffill"]):  # carrying B's last value over 60 days would invent them
+        code, _, err = run(capsys, "compare", "--csv", ended, *fill, "--models", "naive", "--out", str(tmp_path / "e"))
+        assert code == 2 and "series 'B' ends on 2023-03-01" in err, (fill, err)
+    # Gaps in both series: the count is the one of the series named.
+    wide = pd.DataFrame({"a": np.arange(120.0) % 7, "b": np.arange(120.0) % 5}, index=days)
+    wide.iloc[[10, 11, 12], 0] = np.nan
+    wide.iloc[20:51, 1] = np.nan
+    holed = tmp_path / "holed.csv"
+    wide.rename_axis("date").to_csv(holed)
+    code, _, err = run(capsys, "compare", "--csv", str(holed), "--target", "a,b", "--models", "naive", "--out",
+                       str(tmp_path / "h"))  # fmt: skip
+    assert code == 2 and "series 'b' has 31 missing value(s)" in err
+
+
+def test_numbers_and_row_numbers_as_the_file_has_them(tmp_path):
+    from tsrnn.reading import read_series
+
+    days = pd.date_range("2023-01-01", periods=30, freq="D")
+    values = ["1.234,5", "2.5", "1 234,5"] * 10  # decimal commas, a dot that is not a thousands separator
+    y, _ = read_series(_write(tmp_path / "semi.csv", "date;value\n" + "\n".join(
+        f"{d:%Y-%m-%d};{v}" for d, v in zip(days, values))))  # fmt: skip
+    assert y.iloc[:3].tolist() == [1234.5, 2.5, 1234.5]
+    with pytest.warns(UserWarning, match="1 entr"):  # four digits after a space are no group of thousands
+        y, _ = read_series(_write(tmp_path / "odd.csv", "date,value\n" + "\n".join(
+            f"{d:%Y-%m-%d},{'1 2345' if i == 3 else i}" for i, d in enumerate(days))))  # fmt: skip
+    assert np.isnan(y.iloc[3])
+    # A note below empty spreadsheet rows is named by its row in the file, the empty rows counted.
+    text = "date,value\n" + "\n".join(f"{d:%Y-%m-%d},{i}" for i, d in enumerate(days[:12])) + "\n,\n,\nSource: x,\n"
+    with pytest.raises(ValueError, match="data row 15: 'Source: x'"):
+        read_series(_write(tmp_path / "noted.csv", text))

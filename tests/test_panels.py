@@ -46,7 +46,9 @@ def test_dates_as_text_as_a_file_gives_them(tmp_path):
     wide = from_long(read)
     assert isinstance(wide.index, pd.DatetimeIndex) and wide.index.freqstr == "MS"
     read["ds"] = read["ds"].astype(object).where(read.index != 5, "soon")
-    with pytest.raises(ValueError, match="column 'ds' of df holds text that does not read as dates"):
+    with pytest.raises(
+        ValueError, match="column 'ds' of df holds text that does not read as dates \\(e.g. 'soon', row 5\\)"
+    ):
         from_long(read)
 
 

@@ -91,6 +91,15 @@ def test_a_holiday_calendar_skips_future_holidays_and_fills_other_gaps():
     forecast = ARForecaster().fit(regular).predict(4)
     assert pd.Timestamp("2024-07-04") not in forecast.index  # Independence Day, after the data
     assert list(forecast.index.strftime("%m-%d")) == ["07-01", "07-02", "07-03", "07-05"]
+    # One date is one holiday; business days are the only frequency holidays make sense on.
+    with pytest.warns(UserWarning, match="14 missing period"):  # the other federal holidays, added as gaps
+        assert regularize(y, holidays="2024-05-27", fill=None).attrs["regularize"]["holidays"] == 1
+    with pytest.raises(ValueError, match="freq must be None, 'B' or 'C'"):
+        regularize(y, freq="2B", holidays="missing")
+    # New data that skip a day the calendar does not know as a holiday: the error names the day.
+    model = ARForecaster().fit(regularize(y, holidays="missing"))
+    with pytest.raises(ValueError, match="observation 2 is at 2024-07-03 00:00:00, where 2024-07-02"):
+        model.update(pd.Series([1.0, 2.0], index=pd.to_datetime(["2024-07-01", "2024-07-03"])))
     # Updating with the next trading days continues on the calendar.
     days = forecast.index[:3]
     model = ARForecaster().fit(regular)

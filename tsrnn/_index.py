@@ -55,6 +55,19 @@ def season_length_for(freq: Any, name: str = "season_length") -> int:
     raise ValueError(f"cannot infer {name} from the index frequency {freq!r}; pass {name} as an int.")
 
 
+#: Beyond these, the weekdays a series lacks look like gaps rather than a market's holidays: a sixteenth of the
+#: weekdays (about 16 a year, more than the markets that close most), or a run longer than a working week.
+HOLIDAY_SHARE, HOLIDAY_RUN = 1 / 16, 5
+
+
+def missing_weekdays(index: pd.DatetimeIndex) -> tuple[pd.DatetimeIndex, int]:
+    """The weekdays between the first and last date that ``index`` lacks, and the longest run of them."""
+    weekdays = pd.bdate_range(index[0], index[-1])
+    present = pd.Series(weekdays.isin(index))
+    runs = (~present).groupby(present.cumsum()).sum()
+    return weekdays[~present.to_numpy()], int(runs.max()) if len(runs) else 0
+
+
 def likely_freq(index: pd.DatetimeIndex) -> str | None:
     """The frequency most runs of three consecutive timestamps follow, or None if none does.
 
@@ -91,11 +104,11 @@ def _datetime_freq(index: pd.DatetimeIndex, name: str) -> Any:
         freq = pd.DatetimeIndex(index, freq="infer").freq
     if freq is None:
         guess = likely_freq(index)
-        if guess == "B":  # weekdays only: most often prices, whose missing weekdays are the market's holidays
+        if guess == "B" and _holidays_likely(index):  # weekdays only, a few missing: a market's holidays
             raise ValueError(
                 f"{name} has weekday dates with some weekdays missing, so no regular frequency; if those are "
                 f"holidays (a market closed), tsrnn.regularize({name}, holidays='missing') puts it on business days "
-                f"that skip them (or pass a holiday calendar as holidays, so the forecasts skip future holidays too); "
+                f"that skip them (or pass the market's closing days as holidays, so the forecasts skip future ones too); "
                 f"tsrnn.regularize({name}, freq='B', fill='ffill') carries the values over them instead."
             )
         hint = f"tsrnn.regularize({name}, freq={guess!r})" if guess else f"tsrnn.regularize({name}, freq=...)"
@@ -104,6 +117,14 @@ def _datetime_freq(index: pd.DatetimeIndex, name: str) -> Any:
             f"{hint}, which also fills the gaps, or aggregate it to a coarser frequency with {name}.resample(...).mean()."
         )
     return freq
+
+
+def _holidays_likely(index: pd.DatetimeIndex) -> bool:
+    """Whole weekdays of which a few are missing, none for longer than a week: prices and a market's holidays."""
+    if (index != index.normalize()).any() or (index.day_of_week >= 5).any():
+        return False
+    missing, longest = missing_weekdays(index)
+    return len(missing) <= HOLIDAY_SHARE * len(pd.bdate_range(index[0], index[-1])) and longest <= HOLIDAY_RUN
 
 
 def check_index(index: pd.Index, name: str, known_freq: Any = None) -> tuple[pd.Index, Any]:

@@ -160,6 +160,9 @@ def _check_first_window(forecaster: Any, plan: BacktestPlan) -> None:
     min_length = getattr(forecaster, "_min_length", None)
     if not callable(min_length) or not plan.splits:
         return
+    validate = getattr(forecaster, "_validate_params", None)
+    if callable(validate):
+        validate()  # the length a forecaster needs follows from its parameters: bad ones are named first
     need = int(min_length())
     values = plan.data.values.reshape(len(plan.data.values), -1)
     train = plan.splits[0][0]

@@ -327,9 +327,20 @@ class BaseForecaster(BaseEstimator):
         new_index = data.index
         if not new_index.equals(expected):
             first = new_index[0]
-            what = "overlaps" if first <= self.cutoff_ else "leaves a gap after"
             if first == expected[0]:
-                what = "does not continue at the frequency of"
+                k = int(np.argmax(new_index != expected))
+                hint = ""
+                if isinstance(self.freq_, pd.offsets.CustomBusinessDay):
+                    hint = (
+                        " The history's business days know only the holidays they were given; put the history and "
+                        "the new data on one calendar with tsrnn.regularize(pd.concat([y, y_new]), holidays=...) "
+                        "and refit."
+                    )
+                raise ValueError(
+                    f"y_new starts where it should ({first}) but does not continue every {self.freq_}: its "
+                    f"observation {k + 1} is at {new_index[k]}, where {expected[k]} was due.{hint}"
+                )
+            what = "overlaps" if first <= self.cutoff_ else "leaves a gap after"
             raise ValueError(
                 f"y_new starts at {first} and {what} the history, which ends at {self.cutoff_}; "
                 f"it must start at {expected[0]} and continue every {self.freq_}."

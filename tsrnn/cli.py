@@ -114,9 +114,9 @@ def _load_series(args: argparse.Namespace) -> tuple[pd.Series, pd.DataFrame | No
     from tsrnn.reading import read_series
 
     if args.csv is not None:
-        targets = _split_list(args.target)
+        # The reader splits --target high,low into columns unless the whole text names one ("Price, USD").
         y, X = read_series(
-            args.csv, targets[0] if len(targets) == 1 else (targets or None), date_column=args.date_column,
+            args.csv, args.target.strip() if args.target else None, date_column=args.date_column,
             covariates=args.covariates or None, sep=args.sep, dayfirst=args.dayfirst, freq=args.freq, fill=args.fill,
             id_column=args.id_column, cli=True,
         )  # fmt: skip
@@ -221,13 +221,23 @@ def _run(args: argparse.Namespace, names: list[str], baseline: str) -> None:
     y, X = _load_series(args)
     horizon, step, initial = _plan(y, args)
     models = {name: build_model(name, horizon, args) for name in names}
-    # A panel's series may start late or end early; only the gaps inside a series are missing values.
-    inside = y.to_frame() if isinstance(y, pd.Series) else y
-    inside = inside.isna() & inside.ffill().notna() & inside.bfill().notna()
-    gaps = int(inside.to_numpy().sum())
+    # A panel's series may start late; they must all run to the last date, where the forecasts start.
+    frame = y.to_frame() if isinstance(y, pd.Series) else y
+    ended = frame.isna().iloc[-1]
+    if isinstance(y, pd.DataFrame) and ended.any():
+        series = str(ended.idxmax())
+        raise UserError(
+            f"series {series!r} ends on {frame[series].last_valid_index()}, before the last date of the others "
+            f"({frame.index[-1]}); the models forecast every series from the same last date: leave it out of the "
+            f"file, or cut the file at its end"
+        )
+    inside = frame.isna() & frame.ffill().notna() & frame.bfill().notna()
+    counts = inside.sum()
+    gaps = int(counts.sum())
     refusing = [n for n, m in models.items() if not getattr(m, "allows_missing", False)]
     if gaps and refusing:
-        where = f"column {y.name!r}" if isinstance(y, pd.Series) else f"series {inside.any().idxmax()!r}"
+        where = f"column {y.name!r}" if isinstance(y, pd.Series) else f"series {counts.idxmax()!r}"
+        gaps = gaps if isinstance(y, pd.Series) else int(counts.max())
         raise UserError(
             f"{where} has {gaps} missing value(s), which {', '.join(refusing)} cannot use; fill them "
             f"with --fill interpolate (or --fill ffill), or compare only models that train around gaps "

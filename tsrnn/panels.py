@@ -59,10 +59,10 @@ def from_long(df: pd.DataFrame, id_col: str = "unique_id", time_col: str = "ds",
     if times.dtype == object or pd.api.types.is_string_dtype(times.dtype):
         try:
             times = pd.to_datetime(times)
-        except (ValueError, TypeError) as error:
-            raise ValueError(
-                f"column {time_col!r} of df holds text that does not read as dates (e.g. {times.iloc[0]!r}): {error}"
-            ) from None
+        except (ValueError, TypeError):
+            bad = times[pd.to_datetime(times, errors="coerce", format="mixed").isna() & times.notna()]
+            example = f" (e.g. {bad.iloc[0]!r}, row {bad.index[0]})" if len(bad) else ""
+            raise ValueError(f"column {time_col!r} of df holds text that does not read as dates{example}.") from None
     order = list(pd.unique(df[id_col]))
     wide = pd.DataFrame(
         {time_col: times.to_numpy(), id_col: df[id_col].to_numpy(), value_col: df[value_col].to_numpy()}

@@ -19,10 +19,12 @@ import re
 import warnings
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from tsrnn._index import HOLIDAY_RUN, HOLIDAY_SHARE, missing_weekdays
 from tsrnn._validation import InvalidParameterError
-from tsrnn.regularize import HOLIDAY_RUN, HOLIDAY_SHARE, missing_weekdays, regularize
+from tsrnn.regularize import regularize
 
 __all__ = ["read_series"]
 
@@ -110,11 +112,13 @@ def _unreadable_dates(text: pd.Series, name: str, dayfirst: bool, cli: bool) -> 
     """The error for a column of dates with entries that are not dates: it names the first such entry and its row,
     since a note below the data (``Source: ...``) is the usual cause."""
     advice = f"write dates as YYYY-MM-DD (or pass {_option('dayfirst', cli)} for dd/mm/yyyy)"
-    for row, value in enumerate(text, start=1):
+    for position, (label, value) in enumerate(text.items(), start=1):
+        # The file's data row: read_csv numbers them from 0, and rows dropped before (empty ones) keep their number.
+        row = int(label) + 1 if isinstance(label, int | np.integer) else position
         try:
             pd.to_datetime(value, dayfirst=dayfirst, format="mixed", utc=True)
         except (ValueError, TypeError, OverflowError):
-            if row > 1:
+            if position > 1:
                 return (
                     f"column {name!r} holds an entry that is not a date in data row {row}: {value!r} (the rows "
                     f"before it read as dates, e.g. {text.iloc[0]!r}); remove such lines from the file, or {advice}."
@@ -125,12 +129,15 @@ def _unreadable_dates(text: pd.Series, name: str, dayfirst: bool, cli: bool) -> 
 
 #: Separate columns of a date's parts, as a spreadsheet or a statistics office writes them, and the period or
 #: date they make together; the largest value of each part but the year.
-_DATE_PARTS = ({"year", "month", "day"}, {"year", "quarter"}, {"year", "month"})
-_PART_LIMITS = {"quarter": 4, "month": 12, "day": 31}
+_DATE_PARTS = ({"year", "month", "day", "hour"}, {"year", "month", "day"}, {"year", "quarter"}, {"year", "month"})
+_PART_LIMITS = {"quarter": (1, 4), "month": (1, 12), "day": (1, 31), "hour": (0, 24)}
 
 
 #: A time of day as loggers and energy exports write it beside the date: 13:00, 13:00:00, or the hour alone.
-_CLOCK = re.compile(r"^\d{1,2}:\d{2}(:\d{2})?$")
+_CLOCK = re.compile(r"^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+# An interval of the day (00:00 - 01:00, as grid operators export load) is read as its start.
+_CLOCK_END = re.compile(r"\s*[-\u2013]\s*\d{1,2}:\d{2}(:\d{2})?$")
+_CLOCK_12 = re.compile(r"^\d{1,2}(:\d{2}){0,2}\s*[AaPp]\.?[Mm]\.?$")
 
 
 def _date_and_time(frame: pd.DataFrame, names: dict) -> list | None:
@@ -145,7 +152,8 @@ def _date_and_time(frame: pd.DataFrame, names: dict) -> list | None:
     if pd.api.types.is_numeric_dtype(times.dtype):
         fits = bool(len(times)) and (times % 1 == 0).all() and times.between(0, 24).all()
     else:
-        fits = bool(len(times)) and times.astype(str).str.strip().str.fullmatch(_CLOCK).all()
+        text = times.astype(str).str.strip().str.replace(_CLOCK_END, "", regex=True)
+        fits = bool(len(times)) and (text.str.fullmatch(_CLOCK) | text.str.fullmatch(_CLOCK_12)).all()
     return [names[days[0]], names[clock[0]]] if fits else None
 
 
@@ -155,35 +163,36 @@ def _date_parts(frame: pd.DataFrame) -> list | None:
     names = {str(c).strip().lower(): c for c in frame.columns}
     if len(names) == len(frame.columns) and (clock := _date_and_time(frame, names)) is not None:
         return clock
-    parts = {n for n in names if n in (*_DATE_NAMES, "day")}
+    parts = {n for n in names if n in (*_DATE_NAMES, "day", "hour")}
     if parts not in _DATE_PARTS or len(names) != len(frame.columns):
         return None
-    columns = [names[p] for p in ("year", "quarter", "month", "day") if p in parts]
+    columns = [names[p] for p in ("year", "quarter", "month", "day", "hour") if p in parts]
     values = frame[columns].dropna()
     if len(values) == 0 or not all(pd.api.types.is_numeric_dtype(values[c].dtype) for c in columns):
         return None
     if not (values % 1 == 0).all().all() or not values[columns[0]].between(1000, 2999).all():
         return None
-    in_range = all(values[names[p]].between(1, _PART_LIMITS[p]).all() for p in parts - {"year"})
+    in_range = all(values[names[p]].between(*_PART_LIMITS[p]).all() for p in parts - {"year"})
     return columns if in_range else None
 
 
 def _parts_index(frame: pd.DataFrame, columns: list, dayfirst: bool = False) -> pd.Index:
     """The periods (year and month or quarter), dates (year, month and day) or timestamps (a date and a time of
     day) of the date-part columns."""
-    if str(columns[-1]).strip().lower() in ("time", "hour"):
+    if str(columns[-1]).strip().lower() in ("time", "hour") and len(columns) == 2:
         days = _time_index(frame[columns[0]], dayfirst, str(columns[0]), cli=False)
         if not isinstance(days, pd.DatetimeIndex) or (days != days.normalize()).any():
             raise ValueError(f"column {columns[0]!r} holds no days to add the times of {columns[1]!r} to.")
         clock = frame[columns[1]]
         # An hour alone counts whole hours; "24" (an hour ending at midnight) is the next day's first instant.
-        offsets = (
-            pd.to_timedelta(clock.to_numpy(), unit="h")
-            if pd.api.types.is_numeric_dtype(clock.dtype)
-            else pd.to_timedelta(
-                clock.astype(str).str.strip().where(lambda t: t.str.count(":") == 2, lambda t: t + ":00")
-            )
-        )
+        text = clock.astype(str).str.strip().str.replace(_CLOCK_END, "", regex=True)
+        if pd.api.types.is_numeric_dtype(clock.dtype):
+            offsets = pd.to_timedelta(clock.to_numpy(), unit="h")
+        elif text.str.fullmatch(_CLOCK).all():  # 24:00 included, which clock readers refuse
+            offsets = pd.to_timedelta(text.where(text.str.count(":") >= 2, text + ":00"))
+        else:  # 1:00 PM: as a time of day, whatever the day
+            moments = pd.to_datetime(text.str.replace(".", "", regex=False).str.upper(), format="mixed")
+            offsets = pd.to_timedelta(moments - moments.dt.normalize())
         return pd.DatetimeIndex(days + offsets)
     fields = {str(c).strip().lower(): frame[c].astype("int64").to_numpy() for c in columns}
     if "day" in fields:
@@ -191,6 +200,8 @@ def _parts_index(frame: pd.DataFrame, columns: list, dayfirst: bool = False) -> 
         if stamps.isna().any():
             bad = frame.loc[stamps.isna().to_numpy(), columns].iloc[0].astype(int).tolist()
             raise ValueError(f"columns {', '.join(map(repr, columns))} hold a day that does not exist: {bad}.")
+        if "hour" in fields:  # 0-23, or 1-24 for hours ending at that time: 24 is the next day's first instant
+            stamps = stamps + pd.to_timedelta(fields["hour"], unit="h")
         return pd.DatetimeIndex(stamps)
     freq = "Q" if "quarter" in fields else "M"
     return pd.PeriodIndex.from_fields(**fields, freq=freq)
@@ -293,17 +304,19 @@ def _day_first_likely(text: pd.Series) -> bool:
 
 # Thousands separators between digits other than the comma: spaces (plain, no-break and narrow no-break, as French
 # and Scandinavian exports write them) and the apostrophe (Swiss).
-_DIGIT_GROUPS = re.compile(r"(?<=\d)[ \u00a0\u202f'](?=\d{3})")
+_DIGIT_GROUPS = re.compile(r"(?<=\d)[ \u00a0\u202f'](?=\d{3}(?!\d))")
+# In files with decimal commas, a dot groups thousands only before exactly three digits: 1.234,5 but 2.5.
+_DOT_GROUPS = re.compile(r"(?<=\d)\.(?=\d{3}(?!\d))")
 
 
 def _as_numbers(column: pd.Series, decimal_comma: bool = False) -> pd.Series:
     """A text column as numbers, NaN where an entry is not one (see :func:`_numbers`)."""
     text = column.astype(str).str.strip().str.replace(_DIGIT_GROUPS, "", regex=True)
-    text = (
-        text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
-        if decimal_comma
-        else (text.str.replace(",", "", regex=False))
-    )
+    if decimal_comma:
+        grouped = text.str.contains(",", regex=False) | text.str.contains(_DOT_GROUPS)
+        text = text.where(~grouped, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+    else:
+        text = text.str.replace(",", "", regex=False)
     return pd.to_numeric(text.where(column.notna()), errors="coerce")
 
 
@@ -397,12 +410,14 @@ def read_series(
     if not path.is_file():
         raise ValueError(f"cannot read {path}: no such file")
     separator = _sniff(path) if sep is None else sep
+    encoding = "utf-8"
     try:
         try:
             frame = pd.read_csv(path, sep=separator)
         except UnicodeDecodeError:
             # Not UTF-8: Windows-1252 (a superset of Latin-1 for text) is what spreadsheets export there.
-            frame = pd.read_csv(path, sep=separator, encoding="cp1252")
+            encoding = "cp1252"
+            frame = pd.read_csv(path, sep=separator, encoding=encoding)
     except (pd.errors.ParserError, UnicodeDecodeError, pd.errors.EmptyDataError) as error:
         raise ValueError(f"cannot read {path} as CSV: {error}") from None
     # Spreadsheets export separators past the last column and lines of separators alone: columns without a name
@@ -422,15 +437,18 @@ def read_series(
             f"{path} has no column {date_column!r} (set {_option('date_column', cli)}); columns: {columns}.{hint}"
         )
     dates = parts or [date_column]
+    if cli and isinstance(target, str) and target not in frame.columns and "," in target:
+        target = [part.strip() for part in target.split(",") if part.strip()]  # --target high,low: a panel
+        target = target[0] if len(target) == 1 else target
     if id_column is None and target is None or isinstance(target, str):
         id_column = id_column or _find_id_column(frame, dates, covariates or [])
     if id_column is not None and id_column not in frame.columns:
         raise ValueError(f"{path} has no column {id_column!r} (set {_option('id_column', cli)}); columns: {columns}.")
     if id_column is not None and (covariates or not isinstance(target, str | None)):
+        what = f"{_option('covariates', cli)} are" if covariates else "several targets are"
         raise InvalidParameterError(
-            f"a file in long format ({'--id-column ' if cli else 'id_column='}{id_column}) is read with one target "
-            "column and no "
-            "covariates; pass a single target."
+            f"{path.name} is read in long format, its series named by column {id_column!r}, and {what} not read "
+            "from such a file: give one target column (the value of every series) and no covariates."
         )
     if target is None:
         exclude = [*dates, *([id_column] if id_column else []), *(covariates or [])]
@@ -452,16 +470,16 @@ def read_series(
     if undated.any():
         warnings.warn(
             f"{path.name}: {int(undated.sum())} row(s) without a date in {', '.join(map(repr, dates))} left out "
-            f"(the first is data row {int(undated.to_numpy().argmax()) + 1}).",
+            f"(the first is data row {int(undated.index[undated.to_numpy().argmax()]) + 1}).",
             UserWarning,
             stacklevel=2,
         )
         frame = frame[~undated]
+    ids = None if id_column is None else _series_names(frame[id_column], path, separator, encoding)
     if parts is not None:
         frame.index = _parts_index(frame, parts, dayfirst)
     else:
         frame.index = _time_index(frame[date_column], dayfirst, date_column, cli)
-    ids = frame[id_column] if id_column is not None else None
     if ids is None and frame.index.has_duplicates:
         repeated = frame.index.duplicated()
         first = frame.index[repeated][0]
@@ -477,6 +495,13 @@ def read_series(
                 f"(first {first}){why} aggregate the rows of each date first."
             )
         others = [str(c) for c in frame.columns if c not in (*dates, *wanted)]
+        timed = [c for c in others if _reads_as_times(frame[c])]
+        if timed:
+            raise ValueError(
+                f"{path.name}: the date {first} appears {int((frame.index == first).sum())} times in "
+                f"{', '.join(map(repr, dates))}, and column {timed[0]!r} holds dates or times too; if it holds the "
+                f"full timestamps, pass {'--date-column ' + str(timed[0]) if cli else f'date_column={timed[0]!r}'}."
+            )
         raise ValueError(
             f"{path.name}: the date {first} appears {int((frame.index == first).sum())} times in "
             f"{', '.join(map(repr, dates))}. If the file holds several series in long format, name the column that "
@@ -490,6 +515,9 @@ def read_series(
             frame[column] = _numbers(frame[column].astype(object), column, decimal_comma=separator == ";")
     if ids is not None:
         frame = _wide(frame[targets[0]], ids, id_column)
+        empty = [str(c) for c in frame.columns if frame[c].isna().all()]
+        if empty:
+            raise ValueError(f"series {empty[0]!r} of column {id_column!r} has no value in {targets[0]!r}.")
     frame = frame.sort_index()
     if freq is None and fill is None and isinstance(frame.index, pd.DatetimeIndex):
         frame.index = _business_days(frame.index, str(path.name))
@@ -514,6 +542,8 @@ def _find_id_column(frame: pd.DataFrame, dates: list, exclude: list) -> str | No
     for column in frame.columns:
         if column in dates or column in exclude or pd.api.types.is_numeric_dtype(frame[column].dtype):
             continue
+        if str(column).strip().lower() in (*_DATE_NAMES, "day", "hour") or _reads_as_times(frame[column]):
+            continue  # times of day or dates the reader could not pair with the dates: never series names
         text = frame[column].dropna().astype(str)
         if len(text) and _as_numbers(text).notna().mean() < 0.5 and text.nunique() >= 2:
             candidates.append(column)
@@ -522,11 +552,34 @@ def _find_id_column(frame: pd.DataFrame, dates: list, exclude: list) -> str | No
     return candidates[0]
 
 
-def _wide(values: pd.Series, ids: pd.Series, id_column: str) -> pd.DataFrame:
+def _reads_as_times(column: pd.Series) -> bool:
+    """Whether most entries of a text column read as dates or times of day."""
+    text = column.dropna().astype(str).str.strip().head(200)
+    if text.empty:
+        return False
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # pandas' notice that it guessed a format
+        stamps = pd.to_datetime(text, errors="coerce", format="mixed")
+    return bool(
+        stamps.notna().mean() > 0.5 or (text.str.fullmatch(_CLOCK) | text.str.fullmatch(_CLOCK_12)).mean() > 0.5
+    )
+
+
+def _series_names(ids: pd.Series, path: Path, separator: str, encoding: str) -> np.ndarray:
+    """The series names of a long file's id column as written (read_csv takes "NA", North America, for missing)."""
+    if ids.isna().any():
+        raw = pd.read_csv(path, sep=separator, usecols=[ids.name], dtype=str, keep_default_na=False, encoding=encoding)
+        ids = raw[ids.name].loc[ids.index].where(lambda text: text.str.strip() != "")
+    if ids.isna().any():
+        raise ValueError(
+            f"column {ids.name!r} has {int(ids.isna().sum())} row(s) that name no series (the first is data row "
+            f"{int(ids.index[ids.isna().to_numpy().argmax()]) + 1}); fill or remove them."
+        )
+    return ids.astype(str).str.strip().to_numpy()
+
+
+def _wide(values: pd.Series, ids: np.ndarray, id_column: str) -> pd.DataFrame:
     """A long column of values (one row per series and date) as a panel, one column per series."""
-    ids = ids.astype(str).str.strip().to_numpy()
-    if pd.isna(ids).any() or (ids == "nan").any():
-        raise ValueError(f"column {id_column!r} has rows that name no series; fill or remove them.")
     keyed = pd.DataFrame({"series": ids, "value": values.to_numpy()}, index=values.index).set_index(
         "series", append=True
     )

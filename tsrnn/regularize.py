@@ -8,31 +8,20 @@ from typing import Any
 import pandas as pd
 from pandas.tseries.holiday import AbstractHolidayCalendar
 
-from tsrnn._index import likely_freq
+from tsrnn._index import HOLIDAY_RUN, HOLIDAY_SHARE, likely_freq, missing_weekdays
 from tsrnn._validation import InvalidParameterError, Options
 
 __all__ = ["regularize"]
 
 _FILLS = Options("interpolate", "ffill", None)
 
-#: Beyond these, the weekdays a series lacks look like gaps rather than a market's holidays: a sixteenth of the
-#: weekdays (about 16 a year, more than the markets that close most), or a run longer than a working week.
-HOLIDAY_SHARE, HOLIDAY_RUN = 1 / 16, 5
-
-
-def missing_weekdays(index: pd.DatetimeIndex) -> tuple[pd.DatetimeIndex, int]:
-    """The weekdays between the first and last date that ``index`` lacks, and the longest run of them."""
-    weekdays = pd.bdate_range(index[0], index[-1])
-    present = pd.Series(weekdays.isin(index))
-    runs = (~present).groupby(present.cumsum()).sum()
-    return weekdays[~present.to_numpy()], int(runs.max()) if len(runs) else 0
-
 
 def _holiday_grid(index: pd.Index, freq: Any, holidays: Any, name: str) -> tuple[pd.DatetimeIndex, Any]:
     """Business days from the first to the last date that skip ``holidays``, and the custom business day."""
     if not isinstance(index, pd.DatetimeIndex):
         raise TypeError(f"holidays needs {name} on a DatetimeIndex of days, got {type(index).__name__}.")
-    if freq is not None and getattr(pd.tseries.frequencies.to_offset(freq), "rule_code", None) not in ("B", "C"):
+    offset = None if freq is None else pd.tseries.frequencies.to_offset(freq)
+    if offset is not None and (offset.rule_code not in ("B", "C") or offset.n != 1):
         raise InvalidParameterError(
             f"holidays are skipped on business days; freq must be None, 'B' or 'C' with holidays, got {freq!r}."
         )
@@ -53,14 +42,15 @@ def _holiday_grid(index: pd.Index, freq: Any, holidays: Any, name: str) -> tuple
                 f"market's holidays; they are skipped as holidays all the same (freq='B' with fill='ffill' carries "
                 "the values over them instead).",
                 UserWarning,
-                stacklevel=4,
+                stacklevel=3,
             )
         offset = pd.offsets.CustomBusinessDay(holidays=list(missing))
     elif isinstance(holidays, AbstractHolidayCalendar):
         offset = pd.offsets.CustomBusinessDay(calendar=holidays)
     else:
+        one = isinstance(holidays, str | pd.Timestamp) or hasattr(holidays, "year") and not hasattr(holidays, "__len__")
         try:
-            days = pd.DatetimeIndex(pd.to_datetime(list(holidays)))
+            days = pd.DatetimeIndex(pd.to_datetime([holidays] if one else list(holidays)))
         except (TypeError, ValueError) as error:
             raise InvalidParameterError(
                 "holidays must be 'missing', a list of dates or a pandas holiday calendar (e.g. "
@@ -113,7 +103,9 @@ def regularize(
         timestamps (a weekly series with a few missing weeks stays weekly).
     fill : {"interpolate", "ffill", None}, default="interpolate"
         How to fill missing values (added periods and NaN already there):
-        linear interpolation in time, the last observed value carried forward,
+        linear interpolation in time, the last observed value carried forward
+        (both only between observed values: a series of a panel that starts
+        late or ends early is not extended),
         or None to leave NaN for a forecaster that handles missing values (the
         recurrent and regression forecasters train around them).
     holidays : "missing", list of dates or pandas holiday calendar, optional
@@ -181,8 +173,9 @@ def regularize(
     off_grid = ordered.index.difference(grid)
     if len(off_grid) and holidays is not None:
         raise ValueError(
-            f"{len(off_grid)} date(s) of {name} fall on the holidays given (first {off_grid[0]:%Y-%m-%d}); leave "
-            f"them out of holidays, or drop them from {name}."
+            f"{len(off_grid)} date(s) of {name} fall on the holidays given (first {off_grid[0]:%Y-%m-%d}): {name} "
+            "has values on them, so they are not its holidays. Give only the days it is closed (a country's public "
+            "holidays are not a market's: US markets trade on Columbus and Veterans Day), or holidays='missing'."
         )
     if len(off_grid):
         raise ValueError(
@@ -195,8 +188,8 @@ def regularize(
     if fill == "interpolate":
         method = "time" if isinstance(grid, pd.DatetimeIndex) else "linear"
         result = result.interpolate(method=method, limit_area="inside")
-    elif fill == "ffill":
-        result = result.ffill()
+    elif fill == "ffill":  # not past a series' last value: a panel's series that ends early stays ended
+        result = result.ffill(limit_area="inside")
     filled = missing - int(result.isna().to_numpy().sum())
     report = {"freq": grid.freqstr, "added": added, "filled": filled, "sorted": not was_sorted}
     if holidays is not None:
