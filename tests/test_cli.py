@@ -429,6 +429,13 @@ def test_a_long_file_of_several_series_is_compared_series_by_series(capsys, tmp_
     # Every printed row names its model, even where pandas would leave a repeated name blank.
     rows = [line.split()[:2] for line in out.splitlines() if line.split()[1:2] in (["north"], ["south"], ["east"])]
     assert len(rows) == 6 and all(model in ("naive", "ar") for model, _ in rows)
+    # A label on a few rows (revised figures beside the first ones) is not a series: the reader asks.
+    days = pd.date_range("2023-01-01", periods=60, freq="D")
+    rows = [f"{d:%Y-%m-%d},first,{i}" for i, d in enumerate(days)] + [f"{d:%Y-%m-%d},revised,{i + 0.5}"
+                                                                      for i, d in enumerate(days[-3:])]  # fmt: skip
+    code, _, err = run(capsys, "compare", "--csv", _write(tmp_path / "revised.csv", "date,status,value\n"
+                       + "\n".join(rows)), "--models", "naive", "--out", str(tmp_path / "v"))  # fmt: skip
+    assert code == 2 and "appear more than once" in err
     # Named explicitly, the same.
     code, _, err = run(capsys, "compare", "--csv", csv, "--id-column", "store", "--target", "sales", "--models",
                        "naive", "--out", str(tmp_path / "s"), "--quiet")  # fmt: skip

@@ -549,7 +549,10 @@ def _find_id_column(frame: pd.DataFrame, dates: list, exclude: list) -> str | No
             candidates.append(column)
     if len(candidates) != 1 or frame[[*dates, candidates[0]]].duplicated().any():
         return None
-    return candidates[0]
+    # Series of a panel each cover a good part of the dates; a label on a few rows (provisional, revised) is not
+    # a series of its own, and the error for repeated dates asks which column names the series.
+    rows = frame[candidates[0]].value_counts()
+    return candidates[0] if rows.min() >= max(3, 0.1 * rows.max()) else None
 
 
 def _reads_as_times(column: pd.Series) -> bool:
