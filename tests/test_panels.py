@@ -125,7 +125,7 @@ def test_a_series_that_starts_too_late_for_the_first_cutoff_is_named_before_any_
 
     wide = from_long(_long_panel())  # s1 starts 20 months late
     network = GRUForecaster(window=12, hidden_size=8, epochs=1, random_state=0)
-    with pytest.raises(ValueError, match=r"series 's1' has 10 observed value\(s\) .* initial=\d+ or more"):
+    with pytest.raises(ValueError, match=r"series 's1' has 10 observed value\(s\) .* window of \d+ periods or more"):
         backtest(network, wide, horizon=3, initial=30, progress=False)
     with pytest.raises(ValueError, match="series 's1'"):
         compare({"gru": network}, wide, horizon=3, initial=30, baseline="gru", progress=False)

@@ -275,7 +275,9 @@ def _find_date_column(frame: pd.DataFrame, path: Path, separator: str, cli: bool
     )
 
 
-def _find_target(frame: pd.DataFrame, path: Path, exclude: list, cli: bool, decimal_comma: bool = False) -> str:
+def _find_target(
+    frame: pd.DataFrame, path: Path, exclude: list, cli: bool, decimal_comma: bool = False, dates: list | None = None
+) -> str:
     """The one column that can be forecast when none is named: not the dates, not a covariate, holding numbers."""
     candidates = [c for c in frame.columns if c not in exclude]
     values = [
@@ -291,7 +293,13 @@ def _find_target(frame: pd.DataFrame, path: Path, exclude: list, cli: bool, deci
     listed = ", ".join(map(repr, values or candidates)) or "none"
     option = "--target COLUMN" if cli else "target='COLUMN'"
     count = f"{len(values)} columns of values" if values else "no column of numbers"
-    raise ValueError(f"{path} has {count} ({listed}); choose the one to forecast with {option}.")
+    repeated = ""
+    if dates and frame[dates].duplicated().any() and len(values) > 1:
+        # Numbered series in long format: their id column holds numbers too.
+        repeated = (
+            f" Its dates repeat: if one of these columns numbers the series, name it with {_option('id_column', cli)}."
+        )
+    raise ValueError(f"{path} has {count} ({listed}); choose the one to forecast with {option}.{repeated}")
 
 
 def _day_first_likely(text: pd.Series) -> bool:
@@ -452,7 +460,7 @@ def read_series(
         )
     if target is None:
         exclude = [*dates, *([id_column] if id_column else []), *(covariates or [])]
-        target = _find_target(frame, path, exclude, cli, decimal_comma=separator == ";")
+        target = _find_target(frame, path, exclude, cli, decimal_comma=separator == ";", dates=dates)
     targets = [target] if isinstance(target, str) else list(target)
     if not targets or len(set(targets)) < len(targets):
         raise InvalidParameterError(f"target must name one column, or several once each; got {target!r}.")
