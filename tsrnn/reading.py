@@ -348,7 +348,7 @@ def _numbers(column: pd.Series, name: str, decimal_comma: bool = False) -> pd.Se
 
 def read_series(
     path: str | Path,
-    target: str | None = None,
+    target: str | list[str] | None = None,
     *,
     date_column: str | None = None,
     covariates: list[str] | None = None,
