@@ -567,6 +567,11 @@ def test_panel_files_whose_series_end_early_or_have_gaps_are_refused_by_name(cap
     for fill in ([], ["--fill", "ffill"]):  # carrying B's last value over 60 days would invent them
         code, _, err = run(capsys, "compare", "--csv", ended, *fill, "--models", "naive", "--out", str(tmp_path / "e"))
         assert code == 2 and "series 'B' ends on 2023-03-01" in err, (fill, err)
+    # A daily series beside a weekly one: filling the weekly one to days would invent six values in seven.
+    weekly = [f"{d:%Y-%m-%d},B,{i}" for i, d in enumerate(pd.date_range("2023-01-01", periods=18, freq="W-SUN"))]
+    mixed = _write(tmp_path / "mixed.csv", "date,id,value\n" + "\n".join(rows[:120] + weekly))
+    code, _, err = run(capsys, "compare", "--csv", mixed, "--models", "naive", "--out", str(tmp_path / "m"))
+    assert code == 2 and "come at different frequencies: 'A' at 'D', 'B' at 'W-SUN'" in err
     # Gaps in both series: the count is the one of the series named.
     wide = pd.DataFrame({"a": np.arange(120.0) % 7, "b": np.arange(120.0) % 5}, index=days)
     wide.iloc[[10, 11, 12], 0] = np.nan

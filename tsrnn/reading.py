@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tsrnn._index import HOLIDAY_RUN, HOLIDAY_SHARE, missing_weekdays
+from tsrnn._index import HOLIDAY_RUN, HOLIDAY_SHARE, likely_freq, missing_weekdays
 from tsrnn._validation import InvalidParameterError
 from tsrnn.regularize import regularize
 
@@ -526,6 +526,7 @@ def read_series(
         empty = [str(c) for c in frame.columns if frame[c].isna().all()]
         if empty:
             raise ValueError(f"series {empty[0]!r} of column {id_column!r} has no value in {targets[0]!r}.")
+        _check_one_frequency(frame, id_column)
     frame = frame.sort_index()
     if freq is None and fill is None and isinstance(frame.index, pd.DatetimeIndex):
         frame.index = _business_days(frame.index, str(path.name))
@@ -587,6 +588,26 @@ def _series_names(ids: pd.Series, path: Path, separator: str, encoding: str) -> 
             f"{int(ids.index[ids.isna().to_numpy().argmax()]) + 1}); fill or remove them."
         )
     return ids.astype(str).str.strip().to_numpy()
+
+
+def _check_one_frequency(wide: pd.DataFrame, id_column: str) -> None:
+    """Refuse a panel whose series are dated at different frequencies (daily beside weekly): filling the coarser
+    one to the finer would invent most of its values."""
+    if not isinstance(wide.index, pd.DatetimeIndex):
+        return
+    freqs = {}
+    for column in wide.columns:
+        dated = wide[column].dropna().index
+        freqs[column] = likely_freq(dated) if len(dated) >= 3 else None
+    if len({f for f in freqs.values() if f is not None}) > 1:
+        a = next(c for c in freqs if freqs[c])
+        b = next(c for c in freqs if freqs[c] and freqs[c] != freqs[a])
+        raise ValueError(
+            f"the series of column {id_column!r} come at different frequencies: {a!r} at {freqs[a]!r}, {b!r} at "
+            f"{freqs[b]!r}; a "
+            "panel needs one. Aggregate the finer ones to the coarser frequency first, or compare them in files of "
+            "their own."
+        )
 
 
 def _wide(values: pd.Series, ids: np.ndarray, id_column: str) -> pd.DataFrame:
