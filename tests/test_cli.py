@@ -32,6 +32,14 @@ def test_compare_writes_the_three_files(capsys, tmp_path):
     # The provenance names the command that wrote the report, quoted as a shell would need it.
     assert "tsrnn compare --dataset seattle-weather --target temp_max --models naive,ar,gru" in report
     assert "horizon 7 (a week of days, the default for daily data)" in report
+    # Quantiles are recorded by default: the report has its calibration plot, the scores pinball loss and CRPS.
+    assert "Calibration of the quantiles" in report and {"pinball", "crps"} <= set(scores.columns)
+    code, _, _ = run(capsys, "compare", "--dataset", "seattle-weather", "--models", "naive", "--cutoffs", "3",
+                     "--quantiles", "none", "--out", str(tmp_path / "plain"), "--quiet")  # fmt: skip
+    assert code == 0 and "Calibration of the quantiles" not in (tmp_path / "plain" / "report.html").read_text()
+    with pytest.raises(SystemExit):
+        main(["compare", "--dataset", "wti", "--quantiles", "0.5,1.5"])
+    assert "strictly between 0 and 1" in capsys.readouterr().err
 
 
 def test_backtest_of_one_model_on_a_users_csv(capsys, tmp_path):

@@ -51,6 +51,24 @@ def _refit(text: str) -> bool | int:
         raise argparse.ArgumentTypeError(f"--refit takes true, false or a positive integer k, got {text!r}") from None
 
 
+#: The quantiles every report records by default: enough levels for its calibration plot and CRPS.
+DEFAULT_QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
+
+
+def _quantiles(text: str) -> tuple[float, ...] | None:
+    if text.strip().lower() in ("none", "no", "false", ""):
+        return None
+    try:
+        levels = tuple(sorted({float(part) for part in text.split(",") if part.strip()}))
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"--quantiles takes comma-separated levels between 0 and 1 (e.g. 0.1,0.5,0.9) or none, got {text!r}"
+        ) from None
+    if not levels or not all(0 < q < 1 for q in levels):
+        raise argparse.ArgumentTypeError(f"--quantiles levels must lie strictly between 0 and 1, got {text!r}")
+    return levels
+
+
 def _warm_start(text: str) -> bool | int | str:
     lowered = text.lower()
     if lowered == "auto":
@@ -254,7 +272,8 @@ def _run(args: argparse.Namespace, names: list[str], baseline: str) -> None:
     start = time.perf_counter()
     comparison = compare(
         models, y, covariates, horizon=horizon, step=step, initial=initial, refit=args.refit, warm_start=args.warm_start,
-        coverage=args.coverage, baseline=baseline, n_jobs=args.n_jobs, progress=not args.quiet,
+        coverage=args.coverage, quantiles=args.quantiles, baseline=baseline, n_jobs=args.n_jobs,
+        progress=not args.quiet,
     )  # fmt: skip
     seconds = time.perf_counter() - start
     comparison.provenance["call"] = narrative.command_line(getattr(args, "argv", None))
@@ -436,6 +455,13 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         "scratch (default auto)",
     )
     folds.add_argument("--coverage", type=float, default=0.9, help="prediction interval coverage (default 0.9)")
+    folds.add_argument(
+        "--quantiles",
+        type=_quantiles,
+        default=DEFAULT_QUANTILES,
+        help="quantile levels recorded for the calibration plot, pinball loss and CRPS, comma-separated, or none "
+        f"(default {','.join(map(str, DEFAULT_QUANTILES))})",
+    )
     source.add_argument("--covariates", default=None, help="comma-separated columns used as past covariates")
     source.add_argument(
         "--calendar",
