@@ -607,3 +607,19 @@ def test_numbers_and_row_numbers_as_the_file_has_them(tmp_path):
     text = "date,value\n" + "\n".join(f"{d:%Y-%m-%d},{i}" for i, d in enumerate(days[:12])) + "\n,\n,\nSource: x,\n"
     with pytest.raises(ValueError, match="data row 15: 'Source: x'"):
         read_series(_write(tmp_path / "noted.csv", text))
+
+
+def test_adaptive_intervals_from_the_command_line(capsys, tmp_path):
+    code, out, err = run(capsys, "compare", "--dataset", "wti", "--last", "300", "--models", "naive,ar", "--intervals",
+                         "adaptive", "--cutoffs", "8", "--out", str(tmp_path / "a"), "--quiet")  # fmt: skip
+    assert code == 0, err
+    report = (tmp_path / "a" / "report.html").read_text()
+    assert "AdaptiveConformal(forecaster=ARForecaster(), horizon=5)" in report
+    scores = pd.read_csv(tmp_path / "a" / "scores.csv", index_col=0)
+    # The point forecasts are the models' own; only the intervals change.
+    code, _, err = run(capsys, "compare", "--dataset", "wti", "--last", "300", "--models", "naive,ar", "--cutoffs",
+                       "8", "--out", str(tmp_path / "o"), "--quiet")  # fmt: skip
+    own = pd.read_csv(tmp_path / "o" / "scores.csv", index_col=0)
+    assert code == 0, err
+    np.testing.assert_allclose(scores.loc[["naive", "ar"], "mase"], own.loc[["naive", "ar"], "mase"], rtol=1e-9)
+    assert not np.allclose(scores.loc[["naive", "ar"], "interval_score"], own.loc[["naive", "ar"], "interval_score"])

@@ -130,3 +130,18 @@ def test_a_failed_update_leaves_the_wrapper_as_it_was():
         f.update(bad)
     assert np.array_equal(f.alphas_, alphas) and len(f.scores_[0]) == scores
     assert np.isfinite(f.update(y.iloc[200:201]).predict_interval(1).to_numpy()).all()
+
+
+def test_the_wrapper_needs_the_wrapped_forecasters_length_before_its_calibration_origins():
+    from tsrnn import GRUForecaster
+
+    network = GRUForecaster(window=12, hidden_size=4, epochs=1, horizon=3, random_state=0)
+    wrapper = AdaptiveConformal(network, horizon=3)
+    need = wrapper._min_length()
+    assert need > network._min_length()
+    y = pd.Series(np.sin(np.arange(need) / 3.0), index=pd.date_range("2024-01-01", periods=need, freq="D"))
+    with pytest.raises(ValueError, match=f"at least {need} are needed"):  # before the network trains
+        AdaptiveConformal(network, horizon=3).fit(y.iloc[:-1])
+    fitted = AdaptiveConformal(network, horizon=3).fit(y)  # one more observation is enough
+    assert np.isfinite(fitted.predict_interval(3).to_numpy()).all()
+    assert AdaptiveConformal(network, horizon=3, n_calibration=20)._min_length() == network._min_length() + 20

@@ -173,9 +173,11 @@ def _check_first_window(forecaster: Any, plan: BacktestPlan) -> None:
     counts = np.cumsum(~np.isnan(values[:, j]))
     enough = int(np.argmax(counts >= need)) + 1 if counts[-1] >= need else None
     which = f"series {plan.data.columns[j]!r}" if values.shape[1] > 1 else "y"
+    waits = (
+        "; left to its default, the first cutoff waits for the latest-starting series" if values.shape[1] > 1 else ""
+    )
     advice = (
-        f"start later, with a first training window of {enough} periods or more (initial; left to its default, "
-        "the first cutoff waits for the latest-starting series)"
+        f"start later, with a first training window of {enough} periods or more (initial{waits})"
         if enough
         else f"there are only {int(counts[-1])} in all; use a longer series, or a shorter window or horizon"
     )

@@ -239,6 +239,11 @@ def _run(args: argparse.Namespace, names: list[str], baseline: str) -> None:
     y, X = _load_series(args)
     horizon, step, initial = _plan(y, args)
     models = {name: build_model(name, horizon, args) for name in names}
+    if args.intervals == "adaptive":
+        from tsrnn import AdaptiveConformal
+
+        # The same point forecasts; the intervals calibrated online on each model's recent errors.
+        models = {n: AdaptiveConformal(m, coverage=args.coverage, horizon=horizon) for n, m in models.items()}
     # A panel's series may start late; they must all run to the last date, where the forecasts start.
     frame = y.to_frame() if isinstance(y, pd.Series) else y
     ended = frame.isna().iloc[-1]
@@ -455,6 +460,14 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
         "scratch (default auto)",
     )
     folds.add_argument("--coverage", type=float, default=0.9, help="prediction interval coverage (default 0.9)")
+    folds.add_argument(
+        "--intervals",
+        choices=("own", "adaptive"),
+        default="own",
+        help="own: each model's own intervals; adaptive: every model wrapped in AdaptiveConformal, whose intervals "
+        "adapt online to its recent out-of-sample errors, for errors whose scale drifts, as prices' do "
+        "(default own)",
+    )
     folds.add_argument(
         "--quantiles",
         type=_quantiles,

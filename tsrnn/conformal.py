@@ -137,7 +137,17 @@ class AdaptiveConformal(BaseForecaster):
         return super().get_covariates() if covariates is None else covariates()
 
     def _min_length(self) -> int:
-        return 2 * _MIN_SCORES + int(self.horizon)
+        # The wrapped forecaster is fitted on the data before the calibration origins: it needs its own length there.
+        H = int(self.horizon)
+        inner = getattr(self.forecaster, "_min_length", None)
+        try:
+            m = int(inner()) if callable(inner) else 1
+        except (TypeError, ValueError):  # parameters its own fit will name
+            m = 1
+        if self.n_calibration is not None:
+            return max(2 * _MIN_SCORES + H, m + int(self.n_calibration))
+        # The default calibration takes a quarter of y, and at least _MIN_SCORES + horizon origins.
+        return max(2 * _MIN_SCORES + H, m + _MIN_SCORES + H, -(-4 * m // 3) + 1)
 
     # -- fit and update ------------------------------------------------------
     def _fit_inputs(self, data: SeriesData, y: Any, X: Any) -> None:
