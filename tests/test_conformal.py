@@ -145,3 +145,13 @@ def test_the_wrapper_needs_the_wrapped_forecasters_length_before_its_calibration
     fitted = AdaptiveConformal(network, horizon=3).fit(y)  # one more observation is enough
     assert np.isfinite(fitted.predict_interval(3).to_numpy()).all()
     assert AdaptiveConformal(network, horizon=3, n_calibration=20)._min_length() == network._min_length() + 20
+
+
+def test_a_panel_whose_series_starts_late_is_calibrated_on_a_quarter_of_that_series():
+    from tsrnn.testing import synthetic_series
+
+    panel = synthetic_series(n=160, n_series=2)
+    panel.iloc[:60, 1] = np.nan  # the second series starts 60 periods late: 100 values
+    wrapper = AdaptiveConformal(ARForecaster(lags=2), horizon=3).fit(panel)
+    assert len(wrapper.scores_[0]) == 25  # a quarter of the shortest series, not of the 160 rows
+    assert np.isfinite(wrapper.predict_interval(3).to_numpy()).all()

@@ -293,3 +293,16 @@ def test_notebooks_show_results_as_tables(comparison):
     mase = result.score(["mase"]).iloc[0, 0]
     assert f"{mase:.3g}" in text
     assert comparison._repr_html_().startswith("<p><b>")
+
+
+def test_date_axes_of_any_span_get_ticks_without_matplotlib_warnings():
+    import warnings
+
+    for freq, n, horizon in (("MS", 120, 12), ("h", 24 * 8, 24)):  # years of months, days of hours
+        y = pd.Series(np.sin(np.arange(n) / 5.0) + np.arange(n) * 0.01, index=pd.date_range("2015-01-01", periods=n,
+                      freq=freq))  # fmt: skip
+        result = compare([ARForecaster(lags=2)], y, horizon=horizon, progress=False)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")  # AutoDateLocator's "unable to pick an appropriate interval" fails here
+            figure = result.plot_forecasts()
+            figure.canvas.draw()

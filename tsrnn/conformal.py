@@ -152,7 +152,9 @@ class AdaptiveConformal(BaseForecaster):
     # -- fit and update ------------------------------------------------------
     def _fit_inputs(self, data: SeriesData, y: Any, X: Any) -> None:
         n = len(data.values)
-        n_calibration = self.n_calibration or min(200, max(_MIN_SCORES + int(self.horizon), n // 4))
+        # A quarter of the shortest series (a panel's late starter), so the wrapped fit keeps three quarters of it.
+        shortest = int((~np.isnan(data.values)).sum(axis=0).min())
+        n_calibration = self.n_calibration or min(200, max(_MIN_SCORES + int(self.horizon), shortest // 4))
         if n_calibration >= n - 1:
             raise ValueError(
                 f"n_calibration={n_calibration} leaves {n - n_calibration} observations to fit the wrapped "
@@ -177,6 +179,11 @@ class AdaptiveConformal(BaseForecaster):
     def allows_missing(self) -> bool:  # type: ignore[override]
         """Missing values are accepted when the wrapped forecaster accepts them."""
         return bool(getattr(self.forecaster, "allows_missing", False))
+
+    @property
+    def allows_late_start(self) -> bool:  # type: ignore[override]
+        """Series of a panel that start late are accepted when the wrapped forecaster accepts them."""
+        return bool(getattr(self.forecaster, "allows_late_start", False))
 
     def _update_inputs(self, data: SeriesData, y_new: Any, X_new: Any) -> None:
         # The walk changes these in place: work on copies, so a failed update leaves the originals as they were.

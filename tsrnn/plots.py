@@ -53,6 +53,10 @@ def _concise_dates(ax: Any) -> None:
 
     if isinstance(ax.xaxis.get_major_formatter(), (mdates.AutoDateFormatter, mdates.ConciseDateFormatter)):
         locator = mdates.AutoDateLocator(maxticks=8)
+        # With 8 ticks at most, four years of months need a tick a year and four days of hours one a day;
+        # matplotlib's own steps stop at 6 months and 12 hours and warn.
+        locator.intervald[mdates.MONTHLY] = [1, 2, 3, 4, 6, 12]
+        locator.intervald[mdates.HOURLY] = [1, 2, 3, 4, 6, 12, 24]
         ax.xaxis.set_major_locator(locator)
         ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
 
