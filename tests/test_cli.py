@@ -1,3 +1,5 @@
+import warnings
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -37,9 +39,14 @@ def test_compare_writes_the_three_files(capsys, tmp_path):
     code, _, _ = run(capsys, "compare", "--dataset", "seattle-weather", "--models", "naive", "--cutoffs", "3",
                      "--quantiles", "none", "--out", str(tmp_path / "plain"), "--quiet")  # fmt: skip
     assert code == 0 and "Calibration of the quantiles" not in (tmp_path / "plain" / "report.html").read_text()
-    with pytest.raises(SystemExit):
-        main(["compare", "--dataset", "wti", "--quantiles", "0.5,1.5"])
-    assert "strictly between 0 and 1" in capsys.readouterr().err
+    for levels, words in (("0.5,1.5", "strictly between 0 and 1"), ("0.5", "at least two levels")):
+        with pytest.raises(SystemExit):
+            main(["compare", "--dataset", "wti", "--quantiles", levels])
+        assert words in capsys.readouterr().err
+    # tune scores MASE: the interval options are refused there, not ignored.
+    code, _, err = run(capsys, "tune", "--dataset", "wti", "--model", "ridge", "--grid", "window=7,14",
+                       "--intervals", "adaptive", "--out", str(tmp_path / "t"))  # fmt: skip
+    assert code == 2 and "--intervals and --quantiles apply to compare and backtest" in err
 
 
 def test_backtest_of_one_model_on_a_users_csv(capsys, tmp_path):
@@ -595,10 +602,14 @@ def test_numbers_and_row_numbers_as_the_file_has_them(tmp_path):
     from tsrnn.reading import read_series
 
     days = pd.date_range("2023-01-01", periods=30, freq="D")
-    values = ["1.234,5", "2.5", "1 234,5"] * 10  # decimal commas, a dot that is not a thousands separator
-    y, _ = read_series(_write(tmp_path / "semi.csv", "date;value\n" + "\n".join(
-        f"{d:%Y-%m-%d};{v}" for d, v in zip(days, values))))  # fmt: skip
-    assert y.iloc[:3].tolist() == [1234.5, 2.5, 1234.5]
+    # In ';' files the column decides: decimal commas with dots grouping thousands, or dots as decimal points.
+    for values, read in ((["1.234,5", "2,5", "1 234,5"], [1234.5, 2.5, 1234.5]),
+                         (["0.125", "2.250", "-"], [0.125, 2.25, np.nan])):  # fmt: skip
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the "-" read as missing says so
+            y, _ = read_series(_write(tmp_path / "semi.csv", "date;value\n" + "\n".join(
+                f"{d:%Y-%m-%d};{v}" for d, v in zip(days, values * 10))))  # fmt: skip
+        np.testing.assert_array_equal(y.iloc[:3].to_numpy(), read)
     with pytest.warns(UserWarning, match="1 entr"):  # four digits after a space are no group of thousands
         y, _ = read_series(_write(tmp_path / "odd.csv", "date,value\n" + "\n".join(
             f"{d:%Y-%m-%d},{'1 2345' if i == 3 else i}" for i, d in enumerate(days))))  # fmt: skip

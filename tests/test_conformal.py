@@ -155,3 +155,29 @@ def test_a_panel_whose_series_starts_late_is_calibrated_on_a_quarter_of_that_ser
     wrapper = AdaptiveConformal(ARForecaster(lags=2), horizon=3).fit(panel)
     assert len(wrapper.scores_[0]) == 25  # a quarter of the shortest series, not of the 160 rows
     assert np.isfinite(wrapper.predict_interval(3).to_numpy()).all()
+
+
+def test_compare_sets_the_wrapped_forecasters_window_and_reads_the_headline_through_the_wrapper():
+    from sklearn.linear_model import Ridge
+
+    from tsrnn import RegressionForecaster, compare
+    from tsrnn.testing import synthetic_series
+
+    y = synthetic_series(n=150, freq="MS")  # monthly: the default window of 30 becomes two years
+    own = compare({"naive": NaiveForecaster(), "ridge": RegressionForecaster(Ridge())}, y, horizon=6, progress=False)
+    wrapped = compare(
+        {
+            "naive": AdaptiveConformal(NaiveForecaster(), horizon=6),
+            "ridge": AdaptiveConformal(RegressionForecaster(Ridge()), horizon=6),
+        },
+        y, horizon=6, progress=False,
+    )  # fmt: skip
+    assert "window set to" in own.settings["adjusted"]["ridge"]
+    assert wrapped.settings["adjusted"] == own.settings["adjusted"]  # the wrapped forecaster got the same window
+    np.testing.assert_allclose(wrapped.scores["mase"], own.scores["mase"].loc[wrapped.scores.index], rtol=1e-9)
+    assert wrapped.headline().split(":")[0] == own.headline().split(":")[0]  # the wrapped naive is still "naive"
+
+
+def test_a_seasonal_naive_needs_its_season_before_the_calibration_origins():
+    wrapper = AdaptiveConformal(NaiveForecaster("seasonal", season_length=12), horizon=3)
+    assert wrapper._min_length() > NaiveForecaster("seasonal", season_length=12)._min_length() == 14

@@ -177,7 +177,8 @@ def _check_first_window(forecaster: Any, plan: BacktestPlan) -> None:
         "; left to its default, the first cutoff waits for the latest-starting series" if values.shape[1] > 1 else ""
     )
     advice = (
-        f"start later, with a first training window of {enough} periods or more (initial{waits})"
+        f"start later, with a first training window of {enough} periods or more (initial, or --initial on the "
+        f"command line{waits})"
         if enough
         else f"there are only {int(counts[-1])} in all; use a longer series, or a shorter window or horizon"
     )

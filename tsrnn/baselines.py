@@ -71,7 +71,8 @@ class NaiveForecaster(BaseForecaster):
         self.season_length = season_length
 
     def _min_length(self) -> int:
-        return 3
+        # A season given up front needs two observations more than its length (checked again at fit for one inferred).
+        return 3 if self.strategy != "seasonal" or self.season_length is None else int(self.season_length) + 2
 
     def _fit(self, values: np.ndarray) -> None:
         m = 1

@@ -55,7 +55,9 @@ def _refit(text: str) -> bool | int:
 DEFAULT_QUANTILES = (0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95)
 
 
-def _quantiles(text: str) -> tuple[float, ...] | None:
+def _quantiles(text: str) -> tuple[float, ...] | str | None:
+    if text == "default":  # argparse passes the default through here too; _run resolves it (tune refuses others)
+        return text
     if text.strip().lower() in ("none", "no", "false", ""):
         return None
     try:
@@ -66,6 +68,10 @@ def _quantiles(text: str) -> tuple[float, ...] | None:
         ) from None
     if not levels or not all(0 < q < 1 for q in levels):
         raise argparse.ArgumentTypeError(f"--quantiles levels must lie strictly between 0 and 1, got {text!r}")
+    if len(levels) < 2:  # one quantile makes no distribution: its "CRPS" would be twice its pinball loss
+        raise argparse.ArgumentTypeError(
+            f"--quantiles needs at least two levels for CRPS and calibration, got {text!r}"
+        )
     return levels
 
 
@@ -242,6 +248,10 @@ def _run(args: argparse.Namespace, names: list[str], baseline: str) -> None:
     if args.intervals == "adaptive":
         from tsrnn import AdaptiveConformal
 
+        neural = [n for n in names if n in ("rnn", "lstm", "gru")]
+        if neural and args.warm_start is not False:
+            print(f"note: the adaptive wrapper refits {', '.join(neural)} from scratch at every refit; warm starts "
+                  "(--warm-start) do not apply to it.")  # fmt: skip
         # The same point forecasts; the intervals calibrated online on each model's recent errors.
         models = {n: AdaptiveConformal(m, coverage=args.coverage, horizon=horizon) for n, m in models.items()}
     # A panel's series may start late; they must all run to the last date, where the forecasts start.
@@ -277,7 +287,8 @@ def _run(args: argparse.Namespace, names: list[str], baseline: str) -> None:
     start = time.perf_counter()
     comparison = compare(
         models, y, covariates, horizon=horizon, step=step, initial=initial, refit=args.refit, warm_start=args.warm_start,
-        coverage=args.coverage, quantiles=args.quantiles, baseline=baseline, n_jobs=args.n_jobs,
+        coverage=args.coverage, quantiles=DEFAULT_QUANTILES if args.quantiles == "default" else args.quantiles,
+        baseline=baseline, n_jobs=args.n_jobs,
         progress=not args.quiet,
     )  # fmt: skip
     seconds = time.perf_counter() - start
@@ -355,6 +366,8 @@ def _cmd_tune(args: argparse.Namespace) -> None:
     from tsrnn.nested import search_markdown
 
     name = args.model.strip().lower()
+    if args.intervals != "own" or args.quantiles != "default":
+        raise UserError("--intervals and --quantiles apply to compare and backtest, not to tune, which scores MASE")
     args.covariates, args.calendar = _split_list(args.covariates), _split_list(args.calendar)
     out = _check_out(args.out)
     y, _ = _load_series(args)
@@ -471,7 +484,7 @@ def _add_run_options(parser: argparse.ArgumentParser) -> None:
     folds.add_argument(
         "--quantiles",
         type=_quantiles,
-        default=DEFAULT_QUANTILES,
+        default="default",
         help="quantile levels recorded for the calibration plot, pinball loss and CRPS, comma-separated, or none "
         f"(default {','.join(map(str, DEFAULT_QUANTILES))})",
     )

@@ -146,8 +146,12 @@ class AdaptiveConformal(BaseForecaster):
             m = 1
         if self.n_calibration is not None:
             return max(2 * _MIN_SCORES + H, m + int(self.n_calibration))
-        # The default calibration takes a quarter of y, and at least _MIN_SCORES + horizon origins.
-        return max(2 * _MIN_SCORES + H, m + _MIN_SCORES + H, -(-4 * m // 3) + 1)
+        # The default calibration takes a quarter of y, and at least _MIN_SCORES + horizon origins: the shortest
+        # length that leaves the wrapped forecaster its m observations before them.
+        n = max(2 * _MIN_SCORES + H, m + _MIN_SCORES + H)
+        while n - max(_MIN_SCORES + H, min(200, n // 4)) < m:
+            n += 1
+        return n
 
     # -- fit and update ------------------------------------------------------
     def _fit_inputs(self, data: SeriesData, y: Any, X: Any) -> None:

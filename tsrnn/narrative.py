@@ -145,7 +145,10 @@ def glossary_terms(comparison: Any) -> dict[str, str]:
 
 def _kind(model: Any) -> str:
     from tsrnn.baselines import ARForecaster, NaiveForecaster
+    from tsrnn.conformal import AdaptiveConformal
 
+    if isinstance(model, AdaptiveConformal):  # its point forecasts, which the headline is about, are the wrapped one's
+        model = model.forecaster
     if isinstance(model, NaiveForecaster):
         return "naive"
     if isinstance(model, ARForecaster):

@@ -136,7 +136,7 @@ _PART_LIMITS = {"quarter": (1, 4), "month": (1, 12), "day": (1, 31), "hour": (0,
 #: A time of day as loggers and energy exports write it beside the date: 13:00, 13:00:00, or the hour alone.
 _CLOCK = re.compile(r"^\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
 # An interval of the day (00:00 - 01:00, as grid operators export load) is read as its start.
-_CLOCK_END = re.compile(r"\s*[-\u2013]\s*\d{1,2}:\d{2}(:\d{2})?$")
+_CLOCK_END = re.compile(r"\s*[-\u2013]\s*\d{1,2}:\d{2}(:\d{2})?(\s*[AaPp]\.?[Mm]\.?)?$")
 _CLOCK_12 = re.compile(r"^\d{1,2}(:\d{2}){0,2}\s*[AaPp]\.?[Mm]\.?$")
 
 
@@ -313,16 +313,17 @@ def _day_first_likely(text: pd.Series) -> bool:
 # Thousands separators between digits other than the comma: spaces (plain, no-break and narrow no-break, as French
 # and Scandinavian exports write them) and the apostrophe (Swiss).
 _DIGIT_GROUPS = re.compile(r"(?<=\d)[ \u00a0\u202f'](?=\d{3}(?!\d))")
-# In files with decimal commas, a dot groups thousands only before exactly three digits: 1.234,5 but 2.5.
-_DOT_GROUPS = re.compile(r"(?<=\d)\.(?=\d{3}(?!\d))")
 
 
 def _as_numbers(column: pd.Series, decimal_comma: bool = False) -> pd.Series:
     """A text column as numbers, NaN where an entry is not one (see :func:`_numbers`)."""
     text = column.astype(str).str.strip().str.replace(_DIGIT_GROUPS, "", regex=True)
     if decimal_comma:
-        grouped = text.str.contains(",", regex=False) | text.str.contains(_DOT_GROUPS)
-        text = text.where(~grouped, text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+        # Decided for the whole column: with decimal commas anywhere in it, dots group thousands (1.234,5); without,
+        # dots are decimal points (0.125), unless an entry has several (1.234.567).
+        european = text.str.contains(",", regex=False).any() or text.str.count(r"\.").gt(1).any()
+        if european:
+            text = text.str.replace(".", "", regex=False).str.replace(",", ".", regex=False)
     else:
         text = text.str.replace(",", "", regex=False)
     return pd.to_numeric(text.where(column.notna()), errors="coerce")

@@ -85,12 +85,13 @@ def _fit_horizons(named: dict[str, Any], horizon: int) -> tuple[dict[str, Any], 
 
     adjusted = {}
     for name, model in list(named.items()):
-        params = model.get_params(deep=False)
+        inner = _wrapped(model)
+        params = inner.get_params(deep=False)
         trained = params.get("horizon")
         if params.get("strategy") != "direct" or trained is None or trained >= horizon:
             continue
-        if trained == _class_default(model, "horizon"):
-            named[name] = clone(model).set_params(horizon=horizon)
+        if trained == _class_default(inner, "horizon"):
+            named[name] = _rewrapped(model, clone(inner).set_params(horizon=horizon))
             adjusted[name] = f"horizon set to {horizon}: its default, {trained}, is shorter than the comparison's"
             continue
         warnings.warn(
@@ -100,6 +101,20 @@ def _fit_horizons(named: dict[str, Any], horizon: int) -> tuple[dict[str, Any], 
             stacklevel=3,
         )
     return named, adjusted
+
+
+def _wrapped(model: Any) -> Any:
+    """The forecaster inside a wrapper (``AdaptiveConformal``) whose point forecasts are its own; else the model."""
+    from tsrnn.conformal import AdaptiveConformal
+
+    return model.forecaster if isinstance(model, AdaptiveConformal) else model
+
+
+def _rewrapped(model: Any, inner: Any) -> Any:
+    """``model`` with ``inner`` in place of the forecaster it wraps (or ``inner`` itself for a bare model)."""
+    from sklearn.base import clone
+
+    return clone(model).set_params(forecaster=inner) if _wrapped(model) is not model else inner
 
 
 def _class_default(model: Any, parameter: str) -> Any:
@@ -119,14 +134,15 @@ def _fit_windows(named: dict[str, Any], freq: Any, n_train: int, adjusted: dict[
     from sklearn.base import clone
 
     for name, model in list(named.items()):
-        if not isinstance(model, (RecurrentForecaster, RegressionForecaster)):
+        inner = _wrapped(model)  # a wrapper's point forecasts are its forecaster's: that one gets the window
+        if not isinstance(inner, (RecurrentForecaster, RegressionForecaster)):
             continue
-        params = model.get_params(deep=False)
-        if params["window"] != _class_default(model, "window"):
+        params = inner.get_params(deep=False)
+        if params["window"] != _class_default(inner, "window"):
             continue
         window, why = default_window(freq, n_train, default=params["window"])
         if window != params["window"]:
-            named[name] = clone(model).set_params(window=window)
+            named[name] = _rewrapped(model, clone(inner).set_params(window=window))
             note = f"window set to {why}"
             adjusted[name] = f"{adjusted[name]}; {note}" if name in adjusted else note
     return named
