@@ -451,6 +451,7 @@ def test_a_long_file_of_several_series_is_compared_series_by_series(capsys, tmp_
     code, _, err = run(capsys, "compare", "--csv", _write(tmp_path / "revised.csv", "date,status,value\n"
                        + "\n".join(rows)), "--models", "naive", "--out", str(tmp_path / "v"))  # fmt: skip
     assert code == 2 and "appear more than once" in err
+    assert "If column 'status' names series of a panel, some with few rows, name it with --id-column" in err
     # Named explicitly, the same.
     code, _, err = run(capsys, "compare", "--csv", csv, "--id-column", "store", "--target", "sales", "--models",
                        "naive", "--out", str(tmp_path / "s"), "--quiet")  # fmt: skip

@@ -499,9 +499,16 @@ def read_series(
                 if clock
                 else ";"
             )
+            labels = _find_id_column(frame, dates, wanted, few_rows=True) if not clock else None
+            hint = (
+                f" If column {labels!r} names series of a panel, some with few rows, name it with "
+                f"{_option('id_column', cli)}."
+                if labels
+                else ""
+            )
             raise ValueError(
                 f"{path.name}: {int(repeated.sum())} date(s) in {', '.join(map(repr, dates))} appear more than once "
-                f"(first {first}){why} aggregate the rows of each date first."
+                f"(first {first}){why} aggregate the rows of each date first.{hint}"
             )
         others = [str(c) for c in frame.columns if c not in (*dates, *wanted)]
         timed = [c for c in others if _reads_as_times(frame[c])]
@@ -543,7 +550,7 @@ def read_series(
     return y, X
 
 
-def _find_id_column(frame: pd.DataFrame, dates: list, exclude: list) -> str | None:
+def _find_id_column(frame: pd.DataFrame, dates: list, exclude: list, few_rows: bool = False) -> str | None:
     """The column naming the series of a long file: dates repeat, and exactly one text column (not numbers
     written as text) names each date once per series. None for a file of one series."""
     if not frame[dates].duplicated().any():
@@ -562,7 +569,7 @@ def _find_id_column(frame: pd.DataFrame, dates: list, exclude: list) -> str | No
     # Series of a panel each cover a good part of the dates; a label on a few rows (provisional, revised) is not
     # a series of its own, and the error for repeated dates asks which column names the series.
     rows = frame[candidates[0]].value_counts()
-    return candidates[0] if rows.min() >= max(3, 0.1 * rows.max()) else None
+    return candidates[0] if few_rows or rows.min() >= max(3, 0.1 * rows.max()) else None
 
 
 def _reads_as_times(column: pd.Series) -> bool:
