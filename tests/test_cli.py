@@ -635,3 +635,29 @@ def test_adaptive_intervals_from_the_command_line(capsys, tmp_path):
     assert code == 0, err
     np.testing.assert_allclose(scores.loc[["naive", "ar"], "mase"], own.loc[["naive", "ar"], "mase"], rtol=1e-9)
     assert not np.allclose(scores.loc[["naive", "ar"], "interval_score"], own.loc[["naive", "ar"], "interval_score"])
+
+
+def test_r_and_pandas_exports_with_row_numbers_and_fractional_years(tmp_path):
+    from tsrnn.reading import read_series
+
+    values = 100 + np.arange(48) % 12
+    # R's ts as write.csv and the Rdatasets files write it: row names, then the time as fractional years.
+    months = 1949 + np.arange(48) / 12
+    text = '"","rownames","time","value"\n' + "\n".join(
+        f'"{i + 1}",{i + 1},{t},{v}' for i, (t, v) in enumerate(zip(months, values)))  # fmt: skip
+    y, _ = read_series(_write(tmp_path / "monthly.csv", text))
+    assert y.name == "value" and y.index.equals(pd.period_range("1949-01", periods=48, freq="M"))
+    quarters = 1960 + np.arange(48) / 4
+    y, _ = read_series(_write(tmp_path / "quarterly.csv", "time,value\n" + "\n".join(
+        f"{t},{v}" for t, v in zip(quarters, values))))  # fmt: skip
+    assert y.index.equals(pd.period_range("1960Q1", periods=48, freq="Q"))
+    # pandas' to_csv with its row index, the dates in a column whose name says nothing.
+    frame = pd.DataFrame({"when": pd.date_range("2022-01-01", periods=48).strftime("%Y-%m-%d"), "kwh": values})
+    frame.to_csv(tmp_path / "pandas.csv")
+    y, _ = read_series(tmp_path / "pandas.csv")
+    assert y.name == "kwh" and y.index.equals(pd.date_range("2022-01-01", periods=48, name="when"))
+    # A file of steps and values keeps its steps: without a date column beside it, a counter is not dropped.
+    frame = pd.DataFrame({"step": np.arange(48), "load": values})
+    frame.to_csv(tmp_path / "steps.csv", index=False)
+    y, _ = read_series(tmp_path / "steps.csv", date_column="step")
+    assert list(y.index[:3]) == [0, 1, 2]

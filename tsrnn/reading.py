@@ -60,6 +60,8 @@ def _time_index(column: pd.Series, dayfirst: bool, name: str, cli: bool) -> pd.I
     """The column as a time index: periods for years, quarters and months, timestamps otherwise."""
     if pd.api.types.is_float_dtype(column.dtype) and (column % 1 == 0).all():
         column = column.astype("int64")  # whole numbers read as floats: years or steps as they were written
+    if pd.api.types.is_float_dtype(column.dtype) and (periods := _fractional_years(column)) is not None:
+        return periods
     if pd.api.types.is_integer_dtype(column.dtype):
         if column.between(1000, 2999).all():  # four-digit years; other integers are plain steps
             return pd.PeriodIndex(pd.to_datetime(column.astype(str), format="%Y"), freq="Y")
@@ -86,6 +88,21 @@ def _time_index(column: pd.Series, dayfirst: bool, name: str, cli: bool) -> pd.I
             f"{_option('dayfirst', cli)}{'' if cli else 'True'} if they are dd/mm/yyyy, or write them as YYYY-MM-DD."
         )
     return pd.DatetimeIndex(stamps, name=column.name)
+
+
+def _fractional_years(column: pd.Series) -> pd.PeriodIndex | None:
+    """Years with the month or quarter as a fraction (1949.0, 1949.0833, ...), as R writes the time of a ``ts``:
+    monthly or quarterly periods. None for other numbers."""
+    values = column.to_numpy(dtype=float)
+    if len(values) < 3 or not ((values >= 1000) & (values < 3000)).all():
+        return None
+    for per_year, freq in ((12, "M"), (4, "Q")):
+        steps = np.round(values * per_year)
+        if np.allclose(values * per_year, steps, atol=1e-4) and np.all(np.diff(steps) == 1):
+            year, part = np.divmod(steps.astype(int), per_year)
+            fields = {"year": year, ("month" if freq == "M" else "quarter"): part + 1}
+            return pd.PeriodIndex.from_fields(**fields, freq=freq)
+    return None
 
 
 def _periods(text: pd.Series) -> pd.PeriodIndex | None:
@@ -432,6 +449,20 @@ def read_series(
     # Spreadsheets export separators past the last column and lines of separators alone: columns without a name
     # or a value, and rows without any value, hold nothing to read.
     unnamed = [c for c in frame.columns if str(c).startswith("Unnamed: ") and frame[c].isna().all()]
+    # Leading columns that count the rows (0, 1, 2 ... or 1, 2, 3 ...) are the row index that pandas' to_csv and
+    # R's write.csv add (unnamed, or "rownames" as in the Rdatasets files), not values: dropped where the file has
+    # a column named like a date beside them, so that a file of steps and values keeps its steps.
+    dated = any(str(c).strip().lower() in _DATE_NAMES for c in frame.columns) or any(
+        _reads_as_times(frame[c]) for c in frame.columns[1:3] if not pd.api.types.is_numeric_dtype(frame[c])
+    )
+    for column in list(frame.columns[:2]) if dated else []:
+        name = str(column).strip().lower()
+        if not (name.startswith("unnamed: ") or name in ("rownames", "x")):
+            continue
+        if pd.api.types.is_integer_dtype(frame[column]):
+            counted = frame[column].to_numpy()
+            if len(counted) and counted[0] in (0, 1) and (np.diff(counted) == 1).all():
+                unnamed.append(column)
     frame = frame.drop(columns=unnamed)
     frame = frame[frame.notna().any(axis=1)]
     columns = ", ".join(map(str, frame.columns))
