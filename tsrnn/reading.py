@@ -314,7 +314,9 @@ def _find_target(
     if dates and frame[dates].duplicated().any() and len(values) > 1:
         # Numbered series in long format: their id column holds numbers too.
         repeated = (
-            f" Its dates repeat: if one of these columns numbers the series, name it with {_option('id_column', cli)}."
+            f" Its dates in {', '.join(map(repr, dates))} repeat: if one of these columns numbers the series, name it "
+            f"with {_option('id_column', cli)}; if they are only part of the date (a month without its year), give "
+            f"the full dates with {_option('date_column', cli)}."
         )
     raise ValueError(f"{path} has {count} ({listed}); choose the one to forecast with {option}.{repeated}")
 
