@@ -661,3 +661,20 @@ def test_r_and_pandas_exports_with_row_numbers_and_fractional_years(tmp_path):
     frame.to_csv(tmp_path / "steps.csv", index=False)
     y, _ = read_series(tmp_path / "steps.csv", date_column="step")
     assert list(y.index[:3]) == [0, 1, 2]
+
+
+def test_the_default_plan_waits_until_every_model_has_what_it_needs_of_a_late_series(capsys, tmp_path):
+    months = pd.date_range("2010-01-01", periods=120, freq="MS")
+    rows = [f"{m:%Y-%m-%d},{store},{100 * (k + 1) + 10 * np.sin(i / 2) + i}" for k, store in
+            enumerate(("north", "south", "east")) for i, m in enumerate(months[84 if store == "east" else 0:])]  # fmt: skip
+    csv = _write(tmp_path / "late.csv", "date,store,sales\n" + "\n".join(sorted(rows)))
+    # Half of the late store's 36 months is too little for a wrapper that calibrates on a quarter of them.
+    code, _, err = run(capsys, "compare", "--csv", csv, "--models", "naive,ar", "--intervals", "adaptive", "--step",
+                       "3", "--out", str(tmp_path / "a"), "--quiet")  # fmt: skip
+    assert code == 0, err
+    report = (tmp_path / "a" / "report.html").read_text()
+    assert "fewer than the default would give, so that every model has the observations it needs" in report
+    # Given explicitly, the plan is the user's: the error says what would fit.
+    code, _, err = run(capsys, "compare", "--csv", csv, "--models", "naive,ar", "--intervals", "adaptive",
+                       "--initial", "96", "--out", str(tmp_path / "b"))  # fmt: skip
+    assert code == 2 and "series 'east' has 12 observed value(s)" in err

@@ -193,6 +193,38 @@ def _spreadsheet_safe(frame: pd.DataFrame) -> pd.DataFrame:
     return safe.rename(columns={c: "'" + c for c in risky_names})
 
 
+def _first_window_that_fits(
+    models: dict[str, Any], y: Any, horizon: int, step: int, initial: int, chosen: dict[str, str]
+) -> int:
+    """The default first training length, lengthened (fewer cutoffs) until every model has at the first cutoff
+    the observations it needs of every series: a short series, a panel's late starter, an adaptive wrapper."""
+    from tsrnn._validation import check_series
+    from tsrnn.report import _fit_windows
+
+    data = check_series(y, "y", allow_missing=True)
+    counts = np.cumsum(~np.isnan(data.values), axis=0)
+    n, start = len(data.values), initial
+    for _ in range(5):  # a window model's lookback follows the first training length: let the two settle
+        sized = _fit_windows(dict(models), data.freq, initial, {})
+        need = max(int(m._min_length()) for m in sized.values() if hasattr(m, "_min_length"))
+        enough = (counts >= need).all(axis=1)
+        if not enough.any():
+            return start  # no first window fits: the backtest's own check says so, with the numbers
+        first = int(np.argmax(enough)) + 1
+        if initial >= first:
+            break
+        initial += -(-(first - initial) // step) * step
+        if initial > n - horizon:
+            return start
+    if initial != start:
+        cutoffs = (n - horizon - initial) // step + 1
+        chosen["cutoffs"] = (
+            f"{cutoffs}: fewer than the default would give, so that every model has the observations it needs "
+            f"({need}) of every series at the first cutoff"
+        )
+    return initial
+
+
 def _plan(y: pd.Series, args: argparse.Namespace) -> tuple[int, int, int]:
     """Horizon, step and initial training length, from the options or the data's frequency."""
     from tsrnn._index import likely_freq
@@ -254,6 +286,8 @@ def _run(args: argparse.Namespace, names: list[str], baseline: str) -> None:
                   "(--warm-start) do not apply to it.")  # fmt: skip
         # The same point forecasts; the intervals calibrated online on each model's recent errors.
         models = {n: AdaptiveConformal(m, coverage=args.coverage, horizon=horizon) for n, m in models.items()}
+    if args.initial is None and args.cutoffs is None:
+        initial = _first_window_that_fits(models, y, horizon, step, initial, args.chosen)
     # A panel's series may start late; they must all run to the last date, where the forecasts start.
     frame = y.to_frame() if isinstance(y, pd.Series) else y
     ended = frame.isna().iloc[-1]
