@@ -514,6 +514,18 @@ def _cli_cases() -> list[Case]:
          "error", "calendar"),
         ("naive on a small csv", ["compare", "--csv", "{csv}", "--target", "load", "--models", "naive", "--quiet"],
          "ok", ""),
+        ("one quantile level", ["compare", "--csv", "{csv}", "--quantiles", "0.5"], "error", "two levels"),
+        ("quantiles that are not levels", ["compare", "--csv", "{csv}", "--quantiles", "low,high"], "error",
+         "between 0 and 1"),
+        ("an unknown kind of intervals", ["compare", "--csv", "{csv}", "--intervals", "bootstrap"], "error", ""),
+        ("adaptive intervals on a small csv", ["compare", "--csv", "{csv}", "--models", "naive,ar", "--intervals",
+                                               "adaptive", "--quiet"], "ok", ""),
+        ("an id column the file lacks", ["compare", "--csv", "{csv}", "--id-column", "store"], "error",
+         "no column 'store'"),
+        ("an id column for a shipped dataset", ["compare", "--dataset", "wti", "--id-column", "store"], "error",
+         "--id-column reads a --csv"),
+        ("interval options for tune", ["tune", "--csv", "{csv}", "--model", "ridge", "--grid", "window=7,14",
+                                       "--intervals", "adaptive"], "error", "apply to compare and backtest"),
     ]  # fmt: skip
     made = []
     for label, argv, expect, words in cases:
