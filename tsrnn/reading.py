@@ -4,7 +4,8 @@
 a notebook can read a file the same way. Dates may be full dates or times
 (day-first or not, with time-zone offsets that change with daylight saving
 time), years, year-months (``2020-01``, ``2020M01``), year-quarters
-(``2020Q1``, ``2020 Q1``, ``Q1 2020``) and ISO weeks (``2020-W05``) as periods,
+(``2020Q1``, ``2020 Q1``, ``Q1 2020``), ISO weeks (``2020-W05``) and R's
+fractional years (``1949.083``, the time of a monthly ``ts``) as periods,
 separate year and month (or quarter, or month and day) columns, a date and a
 time-of-day column, or plain integer steps. Files that are not UTF-8 are read
 as Windows-1252, the encoding spreadsheets on Windows write. A file in long
