@@ -60,12 +60,23 @@ def season_length_for(freq: Any, name: str = "season_length") -> int:
 HOLIDAY_SHARE, HOLIDAY_RUN = 1 / 16, 5
 
 
-def missing_weekdays(index: pd.DatetimeIndex) -> tuple[pd.DatetimeIndex, int]:
-    """The weekdays between the first and last date that ``index`` lacks, and the longest run of them."""
+def missing_weekdays(index: pd.DatetimeIndex) -> tuple[pd.DatetimeIndex, int, bool]:
+    """The weekdays between the first and last date that ``index`` lacks, the longest run of them, and whether
+    they are few and short enough (:data:`HOLIDAY_SHARE`, :data:`HOLIDAY_RUN`) to be a market's holidays."""
     weekdays = pd.bdate_range(index[0], index[-1])
     present = pd.Series(weekdays.isin(index))
     runs = (~present).groupby(present.cumsum()).sum()
-    return weekdays[~present.to_numpy()], int(runs.max()) if len(runs) else 0
+    missing, longest = weekdays[~present.to_numpy()], int(runs.max()) if len(runs) else 0
+    return missing, longest, len(missing) <= HOLIDAY_SHARE * len(weekdays) and longest <= HOLIDAY_RUN
+
+
+def market_holidays(index: pd.DatetimeIndex) -> pd.DatetimeIndex | None:
+    """The weekdays a series of whole weekdays lacks, where they can be a market's holidays; None otherwise
+    (times of day, weekend dates, or more or longer gaps than holidays make)."""
+    if (index != index.normalize()).any() or (index.day_of_week >= 5).any():
+        return None
+    missing, _, holiday_like = missing_weekdays(index)
+    return missing if holiday_like else None
 
 
 def likely_freq(index: pd.DatetimeIndex) -> str | None:
@@ -104,7 +115,7 @@ def _datetime_freq(index: pd.DatetimeIndex, name: str) -> Any:
         freq = pd.DatetimeIndex(index, freq="infer").freq
     if freq is None:
         guess = likely_freq(index)
-        if guess == "B" and _holidays_likely(index):  # weekdays only, a few missing: a market's holidays
+        if guess == "B" and market_holidays(index) is not None:  # weekdays only, a few missing: holidays
             raise ValueError(
                 f"{name} has weekday dates with some weekdays missing, so no regular frequency; if those are "
                 f"holidays (a market closed), tsrnn.regularize({name}, holidays='missing') puts it on business days "
@@ -117,14 +128,6 @@ def _datetime_freq(index: pd.DatetimeIndex, name: str) -> Any:
             f"{hint}, which also fills the gaps, or aggregate it to a coarser frequency with {name}.resample(...).mean()."
         )
     return freq
-
-
-def _holidays_likely(index: pd.DatetimeIndex) -> bool:
-    """Whole weekdays of which a few are missing, none for longer than a week: prices and a market's holidays."""
-    if (index != index.normalize()).any() or (index.day_of_week >= 5).any():
-        return False
-    missing, longest = missing_weekdays(index)
-    return len(missing) <= HOLIDAY_SHARE * len(pd.bdate_range(index[0], index[-1])) and longest <= HOLIDAY_RUN
 
 
 def check_index(index: pd.Index, name: str, known_freq: Any = None) -> tuple[pd.Index, Any]:

@@ -154,6 +154,13 @@ def _chain_job(forecaster: Any, y: Any, X: Any, plan: BacktestPlan, indices: lis
     return (_run_chain, (forecaster, take_rows(y, y_rows), take_rows(X, X_rows), chain, indices[0]))
 
 
+def first_length_with(values: np.ndarray, need: int) -> int | None:
+    """The fewest leading rows of ``values`` (n_timestamps, n_series) in which every series has ``need`` observed
+    values; None when some series has fewer in all."""
+    enough = (np.cumsum(~np.isnan(values), axis=0) >= need).all(axis=1)
+    return int(np.argmax(enough)) + 1 if enough.any() else None
+
+
 def _check_first_window(forecaster: Any, plan: BacktestPlan) -> None:
     """Refuse a plan whose first training window holds too few observed values of some series for the forecaster,
     saying from which first training length on it would have enough."""
@@ -169,9 +176,10 @@ def _check_first_window(forecaster: Any, plan: BacktestPlan) -> None:
     observed = (~np.isnan(values[train])).sum(axis=0)
     if observed.min() >= need:
         return
-    j = int(np.argmin(observed))
-    counts = np.cumsum(~np.isnan(values[:, j]))
-    enough = int(np.argmax(counts >= need)) + 1 if counts[-1] >= need else None
+    enough = first_length_with(values, need)
+    totals = (~np.isnan(values)).sum(axis=0)
+    # The series short at the first cutoff, or, where no first window fits, the one short in all.
+    j = int(np.argmin(observed)) if enough else int(np.argmin(totals))
     which = f"series {plan.data.columns[j]!r}" if values.shape[1] > 1 else "y"
     waits = (
         "; left to its default, the first cutoff waits for the latest-starting series" if values.shape[1] > 1 else ""
@@ -180,7 +188,7 @@ def _check_first_window(forecaster: Any, plan: BacktestPlan) -> None:
         f"start later, with a first training window of {enough} periods or more (initial, or --initial on the "
         f"command line{waits})"
         if enough
-        else f"there are only {int(counts[-1])} in all; use a longer series, or a shorter window or horizon"
+        else f"there are only {int(totals[j])} in all; use a longer series, or a shorter window or horizon"
     )
     raise ValueError(
         f"{which} has {int(observed[j])} observed value(s) in the first training window ({len(train)} periods, up to "

@@ -199,18 +199,17 @@ def _first_window_that_fits(
     """The default first training length, lengthened (fewer cutoffs) until every model has at the first cutoff
     the observations it needs of every series: a short series, a panel's late starter, an adaptive wrapper."""
     from tsrnn._validation import check_series
+    from tsrnn.backtest import first_length_with
     from tsrnn.report import _fit_windows
 
     data = check_series(y, "y", allow_missing=True)
-    counts = np.cumsum(~np.isnan(data.values), axis=0)
     n, start = len(data.values), initial
     for _ in range(5):  # a window model's lookback follows the first training length: let the two settle
         sized = _fit_windows(dict(models), data.freq, initial, {})
         need = max(int(m._min_length()) for m in sized.values() if hasattr(m, "_min_length"))
-        enough = (counts >= need).all(axis=1)
-        if not enough.any():
+        first = first_length_with(data.values, need)
+        if first is None:
             return start  # no first window fits: the backtest's own check says so, with the numbers
-        first = int(np.argmax(enough)) + 1
         if initial >= first:
             break
         initial += -(-(first - initial) // step) * step

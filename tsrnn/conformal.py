@@ -26,6 +26,11 @@ __all__ = ["AdaptiveConformal"]
 _MIN_SCORES = 5
 
 
+def point_forecaster(model: Any) -> Any:
+    """The forecaster whose point forecasts ``model`` gives: the one inside an ``AdaptiveConformal``, else itself."""
+    return model.forecaster if isinstance(model, AdaptiveConformal) else model
+
+
 def _is_forecaster(value: Any) -> bool:
     # A class has the methods too, unbound: only an instance is a forecaster.
     return not isinstance(value, type) and all(

@@ -145,10 +145,9 @@ def glossary_terms(comparison: Any) -> dict[str, str]:
 
 def _kind(model: Any) -> str:
     from tsrnn.baselines import ARForecaster, NaiveForecaster
-    from tsrnn.conformal import AdaptiveConformal
+    from tsrnn.conformal import point_forecaster
 
-    if isinstance(model, AdaptiveConformal):  # its point forecasts, which the headline is about, are the wrapped one's
-        model = model.forecaster
+    model = point_forecaster(model)  # the headline is about point forecasts: a wrapper's are its forecaster's
     if isinstance(model, NaiveForecaster):
         return "naive"
     if isinstance(model, ARForecaster):

@@ -23,8 +23,9 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from tsrnn._index import HOLIDAY_RUN, HOLIDAY_SHARE, likely_freq, missing_weekdays
+from tsrnn._index import likely_freq, market_holidays
 from tsrnn._validation import InvalidParameterError
+from tsrnn.panels import from_long
 from tsrnn.regularize import regularize
 
 __all__ = ["read_series"]
@@ -158,6 +159,16 @@ _CLOCK_END = re.compile(r"\s*[-\u2013]\s*\d{1,2}:\d{2}(:\d{2})?(\s*[AaPp]\.?[Mm]
 _CLOCK_12 = re.compile(r"^\d{1,2}(:\d{2}){0,2}\s*[AaPp]\.?[Mm]\.?$")
 
 
+def _clock_text(column: pd.Series) -> pd.Series:
+    """Times of day as text, an interval read as its start."""
+    return column.astype(str).str.strip().str.replace(_CLOCK_END, "", regex=True)
+
+
+def _is_clock(text: pd.Series) -> pd.Series:
+    """Which entries of :func:`_clock_text` are times of day, on a 24-hour or a 12-hour clock."""
+    return text.str.fullmatch(_CLOCK) | text.str.fullmatch(_CLOCK_12)
+
+
 def _date_and_time(frame: pd.DataFrame, names: dict) -> list | None:
     """A column of days and a column of times of day (``time`` or ``hour``), when they are the file's only
     date-like columns: read together as timestamps. None otherwise."""
@@ -170,8 +181,7 @@ def _date_and_time(frame: pd.DataFrame, names: dict) -> list | None:
     if pd.api.types.is_numeric_dtype(times.dtype):
         fits = bool(len(times)) and (times % 1 == 0).all() and times.between(0, 24).all()
     else:
-        text = times.astype(str).str.strip().str.replace(_CLOCK_END, "", regex=True)
-        fits = bool(len(times)) and (text.str.fullmatch(_CLOCK) | text.str.fullmatch(_CLOCK_12)).all()
+        fits = bool(len(times)) and _is_clock(_clock_text(times)).all()
     return [names[days[0]], names[clock[0]]] if fits else None
 
 
@@ -203,7 +213,7 @@ def _parts_index(frame: pd.DataFrame, columns: list, dayfirst: bool = False) -> 
             raise ValueError(f"column {columns[0]!r} holds no days to add the times of {columns[1]!r} to.")
         clock = frame[columns[1]]
         # An hour alone counts whole hours; "24" (an hour ending at midnight) is the next day's first instant.
-        text = clock.astype(str).str.strip().str.replace(_CLOCK_END, "", regex=True)
+        text = _clock_text(clock)
         if pd.api.types.is_numeric_dtype(clock.dtype):
             offsets = pd.to_timedelta(clock.to_numpy(), unit="h")
         elif text.str.fullmatch(_CLOCK).all():  # 24:00 included, which clock readers refuse
@@ -234,15 +244,11 @@ def _business_days(index: pd.DatetimeIndex, name: str) -> pd.DatetimeIndex:
     """
     if len(index) < 10 or index.tz is not None or index.has_duplicates or not index.is_monotonic_increasing:
         return index
-    if (index != index.normalize()).any() or (index.day_of_week >= 5).any():
-        return index
     if pd.DatetimeIndex(index, freq="infer").freq is not None:  # as _index infers it, without pandas' notice
         return index
-    # As many weekdays as a market's holidays at most (see regularize's limits); more are gaps to fill.
-    missing, longest = missing_weekdays(index)
-    if len(missing) == 0 or len(missing) > HOLIDAY_SHARE * len(pd.bdate_range(index[0], index[-1])):
-        return index
-    if longest > HOLIDAY_RUN:
+    # As many weekdays as a market's holidays at most; more are gaps to fill.
+    missing = market_holidays(index)
+    if missing is None or len(missing) == 0:
         return index
     shown = ", ".join(f"{d:%Y-%m-%d}" for d in missing[:3]) + (", ..." if len(missing) > 3 else "")
     warnings.warn(
@@ -483,8 +489,8 @@ def read_series(
     if cli and isinstance(target, str) and target not in frame.columns and "," in target:
         target = [part.strip() for part in target.split(",") if part.strip()]  # --target high,low: a panel
         target = target[0] if len(target) == 1 else target
-    if id_column is None and target is None or isinstance(target, str):
-        id_column = id_column or _find_id_column(frame, dates, covariates or [])
+    if id_column is None and (target is None or isinstance(target, str)):
+        id_column = _find_id_column(frame, dates, covariates or [])
     if id_column is not None and id_column not in frame.columns:
         raise ValueError(f"{path} has no column {id_column!r} (set {_option('id_column', cli)}); columns: {columns}.")
     if id_column is not None and (covariates or not isinstance(target, str | None)):
@@ -614,9 +620,7 @@ def _reads_as_times(column: pd.Series) -> bool:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # pandas' notice that it guessed a format
         stamps = pd.to_datetime(text, errors="coerce", format="mixed")
-    return bool(
-        stamps.notna().mean() > 0.5 or (text.str.fullmatch(_CLOCK) | text.str.fullmatch(_CLOCK_12)).mean() > 0.5
-    )
+    return bool(stamps.notna().mean() > 0.5 or _is_clock(text).mean() > 0.5)
 
 
 def _series_names(ids: pd.Series, path: Path, separator: str, encoding: str) -> np.ndarray:
@@ -662,7 +666,7 @@ def _wide(values: pd.Series, ids: np.ndarray, id_column: str) -> pd.DataFrame:
         raise ValueError(
             f"series {name!r} of column {id_column!r} has the date {time} more than once; aggregate the file first."
         )
-    order = list(pd.unique(ids))
-    wide = keyed["value"].unstack("series")[order]
-    wide.columns.name = None
-    return wide
+    long = pd.DataFrame({"series": ids, "time": values.index, "value": values.to_numpy()})
+    wide = from_long(long, id_col="series", time_col="time", value_col="value")
+    wide.attrs = {}  # from_long's note of the long column names is for to_long, not for a series read here
+    return wide.rename_axis(values.index.name)

@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 from pandas.tseries.holiday import AbstractHolidayCalendar
 
-from tsrnn._index import HOLIDAY_RUN, HOLIDAY_SHARE, likely_freq, missing_weekdays
+from tsrnn._index import likely_freq, missing_weekdays
 from tsrnn._validation import InvalidParameterError, Options
 
 __all__ = ["regularize"]
@@ -35,8 +35,8 @@ def _holiday_grid(index: pd.Index, freq: Any, holidays: Any, name: str) -> tuple
             f"the first {weekend[0]:%Y-%m-%d} (a {weekend[0]:%A}). Use freq='D' for data every day."
         )
     if isinstance(holidays, str) and holidays == "missing":
-        missing, longest = missing_weekdays(index)
-        if len(missing) > HOLIDAY_SHARE * len(pd.bdate_range(index[0], index[-1])) or longest > HOLIDAY_RUN:
+        missing, longest, holiday_like = missing_weekdays(index)
+        if not holiday_like:
             warnings.warn(
                 f"regularize({name}): {len(missing)} weekday(s) missing, up to {longest} in a row, are more than a "
                 f"market's holidays; they are skipped as holidays all the same (freq='B' with fill='ffill' carries "

@@ -21,6 +21,7 @@ from tsrnn._validation import InvalidParameterError, check_series
 from tsrnn.backtest import BacktestResult, check_is_forecaster, fold_jobs, plan_backtest, run_jobs, warm_policy
 from tsrnn.chains import WarmStart
 from tsrnn.comparison import Comparison
+from tsrnn.conformal import point_forecaster
 from tsrnn.frequency import default_plan, default_window
 from tsrnn.neural import RecurrentForecaster
 from tsrnn.parallel import workers_for
@@ -85,7 +86,7 @@ def _fit_horizons(named: dict[str, Any], horizon: int) -> tuple[dict[str, Any], 
 
     adjusted = {}
     for name, model in list(named.items()):
-        inner = _wrapped(model)
+        inner = point_forecaster(model)
         params = inner.get_params(deep=False)
         trained = params.get("horizon")
         if params.get("strategy") != "direct" or trained is None or trained >= horizon:
@@ -103,18 +104,11 @@ def _fit_horizons(named: dict[str, Any], horizon: int) -> tuple[dict[str, Any], 
     return named, adjusted
 
 
-def _wrapped(model: Any) -> Any:
-    """The forecaster inside a wrapper (``AdaptiveConformal``) whose point forecasts are its own; else the model."""
-    from tsrnn.conformal import AdaptiveConformal
-
-    return model.forecaster if isinstance(model, AdaptiveConformal) else model
-
-
 def _rewrapped(model: Any, inner: Any) -> Any:
     """``model`` with ``inner`` in place of the forecaster it wraps (or ``inner`` itself for a bare model)."""
     from sklearn.base import clone
 
-    return clone(model).set_params(forecaster=inner) if _wrapped(model) is not model else inner
+    return clone(model).set_params(forecaster=inner) if point_forecaster(model) is not model else inner
 
 
 def _class_default(model: Any, parameter: str) -> Any:
@@ -134,7 +128,7 @@ def _fit_windows(named: dict[str, Any], freq: Any, n_train: int, adjusted: dict[
     from sklearn.base import clone
 
     for name, model in list(named.items()):
-        inner = _wrapped(model)  # a wrapper's point forecasts are its forecaster's: that one gets the window
+        inner = point_forecaster(model)  # a wrapper's point forecasts are its forecaster's: it gets the window
         if not isinstance(inner, (RecurrentForecaster, RegressionForecaster)):
             continue
         params = inner.get_params(deep=False)
